@@ -1,0 +1,30 @@
+using BlazorChat.Chat;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace BlazorChat.Accounts;
+
+public static class AccountEndpoints
+{
+    public const string SignOutPath = "/account/signout";
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        // Signing in is the form on the SignIn page (static server rendering); signing out is this POST.
+        endpoints.MapPost(SignOutPath, async (HttpContext context, ChatRouter router) =>
+        {
+            var user = context.User;
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            if (user.Identity is { IsAuthenticated: true, Name: { } name })
+            {
+                router.SignOut(name, user.FindFirst(AccountClaims.SessionId)?.Value);
+            }
+
+            return TypedResults.LocalRedirect("~/signin");
+        })
+        .WithMetadata(new RequireAntiforgeryTokenAttribute());
+
+        return endpoints;
+    }
+}

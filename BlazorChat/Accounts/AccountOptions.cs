@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Accounts;
+
+public sealed class AccountOptions
+{
+    public const string SectionName = "Accounts";
+
+    /// <summary>Wrong passwords in a row that lock an account.</summary>
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>PBKDF2-HMAC-SHA512 iterations (OWASP's 2023 figure for SHA-512).</summary>
+    public int PasswordHashIterations { get; set; } = 220_000;
+}
+
+public sealed class SeedOptions
+{
+    public const string SectionName = "Seed";
+
+    /// <summary>The seed CSV, relative to the content root unless absolute.</summary>
+    public string UsersCsv { get; set; } = "Data/seed-users.csv";
+}
+
+public sealed class AccountOptionsValidator : IValidateOptions<AccountOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AccountOptions options)
+    {
+        List<string> failures = [];
+        if (options.MaxFailedSignIns is < 1 or > 100)
+        {
+            failures.Add($"Accounts:MaxFailedSignIns must be between 1 and 100 (was {options.MaxFailedSignIns}).");
+        }
+
+        if (options.LockoutDuration <= TimeSpan.Zero || options.LockoutDuration > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Accounts:LockoutDuration must be more than zero and at most one day (was {options.LockoutDuration}).");
+        }
+
+        if (options.PasswordHashIterations is < 10_000 or > 10_000_000)
+        {
+            failures.Add($"Accounts:PasswordHashIterations must be between 10000 and 10000000 (was {options.PasswordHashIterations}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

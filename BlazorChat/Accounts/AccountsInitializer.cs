@@ -1,0 +1,32 @@
+using BlazorChat.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorChat.Accounts;
+
+/// <summary>
+/// Runs before the server starts listening: applies migrations, switches SQLite to WAL, imports the seed
+/// file and loads the account names. Any failure stops start-up with its message.
+/// </summary>
+public sealed class AccountsInitializer(
+    IDbContextFactory<BlazorChatDbContext> dbFactory,
+    UserSeeder seeder,
+    AccountDirectory directory) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+
+            // WAL lets sign-ins read while another writes; the mode is stored in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        await seeder.SeedAsync(cancellationToken);
+
+        await using var reader = await dbFactory.CreateDbContextAsync(cancellationToken);
+        directory.Replace(await reader.Users.Select(u => u.UserName).ToListAsync(cancellationToken));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

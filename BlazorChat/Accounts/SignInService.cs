@@ -1,0 +1,126 @@
+using BlazorChat.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Accounts;
+
+public enum SignInOutcome
+{
+    Succeeded,
+    WrongCredentials,
+    LockedOut,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, int UserId = 0, string UserName = "")
+{
+    public bool Succeeded => Outcome == SignInOutcome.Succeeded;
+}
+
+/// <summary>
+/// Checks a username and password. Counting wrong passwords and locking the account are single SQL
+/// statements, so attempts that arrive in parallel are all counted. Unknown names, wrong passwords and
+/// locked accounts all cost one hash, so their timing gives nothing away.
+/// </summary>
+public sealed partial class SignInService(
+    IDbContextFactory<BlazorChatDbContext> dbFactory,
+    PasswordHasher<UserAccount> hasher,
+    IOptions<AccountOptions> options,
+    TimeProvider time,
+    ILogger<SignInService> logger)
+{
+    private readonly Lazy<string> _dummyHash = new(() => hasher.HashPassword(null!, Guid.NewGuid().ToString()));
+
+    public async Task<SignInResult> SignInAsync(string? userName, string? password, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password)
+            || userName.Length > UserNameRules.MaxLength || password.Length > SeedUserCsv.MaxPasswordLength)
+        {
+            return new SignInResult(SignInOutcome.WrongCredentials);
+        }
+
+        var normalized = UserAccount.Normalize(userName);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var account = await db.Users.AsNoTracking()
+            .Where(u => u.NormalizedUserName == normalized)
+            .Select(u => new { u.Id, u.UserName, u.PasswordHash, u.LockoutEndUtcTicks })
+            .SingleOrDefaultAsync(cancellationToken);
+
+        var now = time.GetUtcNow().UtcTicks;
+        if (account is null || account.LockoutEndUtcTicks > now)
+        {
+            hasher.VerifyHashedPassword(null!, _dummyHash.Value, password);
+            if (account is not null)
+            {
+                LogLockedAttempt(logger, account.UserName);
+                return new SignInResult(SignInOutcome.LockedOut);
+            }
+
+            return new SignInResult(SignInOutcome.WrongCredentials);
+        }
+
+        var verdict = hasher.VerifyHashedPassword(null!, account.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            return await CountFailureAsync(db, account.Id, account.UserName, cancellationToken);
+        }
+
+        // Succeeds only if no parallel attempt locked the account in the meantime.
+        var reset = await db.Users
+            .Where(u => u.Id == account.Id && u.LockoutEndUtcTicks <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignInCount, 0), cancellationToken);
+        if (reset == 0)
+        {
+            return new SignInResult(SignInOutcome.LockedOut);
+        }
+
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            var newHash = hasher.HashPassword(null!, password);
+            await db.Users.Where(u => u.Id == account.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, newHash), cancellationToken);
+        }
+
+        LogSignedIn(logger, account.UserName);
+        return new SignInResult(SignInOutcome.Succeeded, account.Id, account.UserName);
+    }
+
+    private async Task<SignInResult> CountFailureAsync(BlazorChatDbContext db, int id, string userName, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxFailedSignIns;
+        var lockUntil = (time.GetUtcNow() + options.Value.LockoutDuration).UtcTicks;
+
+        // One UPDATE: SQLite evaluates every SET expression against the row as it was, so the count and
+        // the lockout move together and no parallel attempt is lost.
+        await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(
+            s => s
+                .SetProperty(u => u.LockoutEndUtcTicks, u => u.FailedSignInCount + 1 >= max ? lockUntil : u.LockoutEndUtcTicks)
+                .SetProperty(u => u.FailedSignInCount, u => u.FailedSignInCount + 1 >= max ? 0 : u.FailedSignInCount + 1),
+            cancellationToken);
+
+        var lockedNow = await db.Users.AsNoTracking()
+            .Where(u => u.Id == id)
+            .Select(u => u.LockoutEndUtcTicks)
+            .SingleAsync(cancellationToken) > time.GetUtcNow().UtcTicks;
+        if (lockedNow)
+        {
+            LogLockedOut(logger, userName, options.Value.LockoutDuration);
+            return new SignInResult(SignInOutcome.LockedOut);
+        }
+
+        LogWrongPassword(logger, userName);
+        return new SignInResult(SignInOutcome.WrongCredentials);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{UserName} signed in")]
+    private static partial void LogSignedIn(ILogger logger, string userName);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Wrong password for {UserName}")]
+    private static partial void LogWrongPassword(ILogger logger, string userName);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{UserName} is locked out for {Duration} after repeated wrong passwords")]
+    private static partial void LogLockedOut(ILogger logger, string userName, TimeSpan duration);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Sign-in refused: {UserName} is locked out")]
+    private static partial void LogLockedAttempt(ILogger logger, string userName);
+}

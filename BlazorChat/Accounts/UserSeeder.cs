@@ -1,0 +1,76 @@
+using BlazorChat.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Accounts;
+
+/// <summary>
+/// Imports the seed file's accounts that the database does not have yet, all in one transaction. Existing
+/// accounts are never changed, so a second start adds nothing and changes no password.
+/// </summary>
+public sealed partial class UserSeeder(
+    IDbContextFactory<BlazorChatDbContext> dbFactory,
+    PasswordHasher<UserAccount> hasher,
+    IOptions<SeedOptions> options,
+    IHostEnvironment environment,
+    ILogger<UserSeeder> logger)
+{
+    public string SeedFilePath =>
+        Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.UsersCsv));
+
+    /// <summary>Returns how many accounts were added.</summary>
+    public async Task<int> SeedAsync(CancellationToken cancellationToken)
+    {
+        var path = SeedFilePath;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!File.Exists(path))
+        {
+            if (await db.Users.AnyAsync(cancellationToken))
+            {
+                LogNoSeedFile(logger, path);
+                return 0;
+            }
+
+            throw new SeedFileException($"The seed file {path} does not exist and the database has no accounts: nobody could sign in.");
+        }
+
+        var users = SeedUserCsv.Parse(await File.ReadAllTextAsync(path, cancellationToken), Path.GetFileName(path));
+        var existing = (await db.Users.Select(u => u.NormalizedUserName).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var missing = users.Where(u => !existing.Contains(UserAccount.Normalize(u.UserName))).ToList();
+        if (missing.Count == 0)
+        {
+            LogUpToDate(logger, users.Count);
+            return 0;
+        }
+
+        // Hashing is deliberately slow; do it before the transaction, on every core.
+        var accounts = missing
+            .AsParallel()
+            .AsOrdered()
+            .WithCancellation(cancellationToken)
+            .Select(u => new UserAccount
+            {
+                UserName = u.UserName,
+                NormalizedUserName = UserAccount.Normalize(u.UserName),
+                PasswordHash = hasher.HashPassword(null!, u.Password),
+            })
+            .ToList();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Users.AddRange(accounts);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogSeeded(logger, accounts.Count, path);
+        return accounts.Count;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Added {Count} account(s) from {Path}")]
+    private static partial void LogSeeded(ILogger logger, int count, string path);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "All {Count} account(s) of the seed file already exist")]
+    private static partial void LogUpToDate(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "No seed file at {Path}; using the accounts already in the database")]
+    private static partial void LogNoSeedFile(ILogger logger, string path);
+}

@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+
+namespace BlazorChat.Chat;
+
+/// <summary>
+/// One circuit's (one tab's) handle on the router. Identity is fixed when it is opened; every action goes
+/// through it. Events for it are queued in order and delivered by its own pump, so a slow or throwing
+/// subscriber delays only itself. Disposing it is idempotent and leaves the chat as the user's last tab
+/// closing would.
+/// </summary>
+public sealed class ChatConnection : IDisposable
+{
+    private readonly ChatRouter _router;
+    private readonly Func<ChatEvent, Task> _onEvent;
+    private readonly ILogger _logger;
+    private readonly Channel<ChatEvent> _outbox = Channel.CreateUnbounded<ChatEvent>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private int _disposed;
+
+    internal ChatConnection(ChatRouter router, string userName, string? sessionId, Func<ChatEvent, Task> onEvent, ILogger logger)
+    {
+        _router = router;
+        UserName = userName;
+        SessionId = sessionId;
+        _onEvent = onEvent;
+        _logger = logger;
+        Pump = Task.Run(PumpAsync);
+    }
+
+    public string UserName { get; }
+
+    /// <summary>The sign-in this tab belongs to (from the auth cookie), so signing out closes exactly its tabs.</summary>
+    public string? SessionId { get; }
+
+    /// <summary>The user's state at the moment this connection opened; events that follow are changes to it.</summary>
+    public ChatSnapshot Initial { get; internal set; } = null!;
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) == 1;
+
+    // Router-owned state, read and written only under the router's lock.
+    internal bool IsReachable { get; set; } = true;
+
+    internal bool IsAttached { get; set; } = true;
+
+    /// <summary>Completes when every queued event has been delivered after the connection closed.</summary>
+    internal Task Pump { get; }
+
+    public PickResult Pick(string peer) => _router.Pick(this, peer);
+
+    public bool Withdraw() => _router.Withdraw(this);
+
+    public SendResult Send(string text) => _router.Send(this, text);
+
+    public bool End() => _router.End(this);
+
+    public ChatSnapshot GetSnapshot() => _router.GetSnapshot(this);
+
+    /// <summary>Tells the router whether the browser behind this connection can currently be reached.</summary>
+    public void SetReachable(bool reachable) => _router.SetReachable(this, reachable);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _router.Detach(this);
+        _outbox.Writer.TryComplete();
+    }
+
+    // Called under the router's lock: a non-blocking write to an unbounded in-memory queue whose
+    // continuations run asynchronously, so no subscriber code runs here. Doing it under the lock is what
+    // makes every connection see events in the order the router decided them.
+    internal void Post(ChatEvent chatEvent) => _outbox.Writer.TryWrite(chatEvent);
+
+    // Called under the router's lock when the router detaches the connection itself (sign-out):
+    // what was queued is still delivered, then the pump stops.
+    internal void Complete() => _outbox.Writer.TryComplete();
+
+    private async Task PumpAsync()
+    {
+        await foreach (var chatEvent in _outbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (IsDisposed)
+            {
+                return;
+            }
+
+            try
+            {
+                await _onEvent(chatEvent).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                ChatLog.DeliveryFailed(_logger, ex, chatEvent.GetType().Name, UserName);
+            }
+        }
+    }
+}

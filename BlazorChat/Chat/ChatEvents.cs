@@ -1,0 +1,47 @@
+namespace BlazorChat.Chat;
+
+/// <summary>Something the router tells one connection. Events are immutable and delivered in the order the router decided them.</summary>
+public abstract record ChatEvent;
+
+/// <summary>A user's public status changed (everyone connected is told).</summary>
+public sealed record PresenceChanged(string UserName, PresenceStatus Status) : ChatEvent;
+
+/// <summary>This user's own standing pick changed (null: none). Sent to all of the user's tabs.</summary>
+public sealed record PickChanged(string? Peer) : ChatEvent;
+
+/// <summary>Someone picked this user and is waiting for them.</summary>
+public sealed record ChatRequestReceived(string From) : ChatEvent;
+
+/// <summary>Someone who had picked this user withdrew, picked another, or left.</summary>
+public sealed record ChatRequestWithdrawn(string From) : ChatEvent;
+
+/// <summary>Both picked each other: the pair may chat now.</summary>
+public sealed record ChatStarted(long ConversationId, string Partner, DateTimeOffset StartedAt) : ChatEvent;
+
+/// <summary>A message in this user's conversation (sent by either side).</summary>
+public sealed record MessageReceived(long ConversationId, ChatMessage Message) : ChatEvent;
+
+/// <summary>The conversation is over; <paramref name="EndedBy"/> is the user who ended it or left.</summary>
+public sealed record ChatEnded(long ConversationId, string Partner, string EndedBy, ChatEndReason Reason) : ChatEvent;
+
+/// <summary>The user signed out: every tab of theirs must leave the chat pages.</summary>
+public sealed record SignedOut : ChatEvent;
+
+public sealed record ChatMessage(long Sequence, string Sender, string Text, DateTimeOffset SentAt);
+
+public enum PresenceStatus
+{
+    Offline,
+    Online,
+    Waiting,
+    InChat,
+}
+
+public enum ChatEndReason
+{
+    /// <summary>One side typed @end or pressed "End chat".</summary>
+    Ended,
+
+    /// <summary>One side closed their last tab, lost their connection for good, or signed out.</summary>
+    Left,
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Chat;
+
+public sealed class ChatOptions
+{
+    public const string SectionName = "Chat";
+
+    /// <summary>Longest message accepted, in text elements (what a reader counts as characters: an emoji is one).</summary>
+    public int MaxMessageLength { get; set; } = 4000;
+
+    /// <summary>How long a user whose last tab closed stays in their chat, so that a reload does not end it.</summary>
+    public TimeSpan LeaveGrace { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a user whose connection dropped (but whose tab is still open) may take to come back.</summary>
+    public TimeSpan ReconnectGrace { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most recent messages of a conversation kept for a reload or a second tab.</summary>
+    public int TranscriptLimit { get; set; } = 1000;
+}
+
+public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChatOptions options)
+    {
+        List<string> failures = [];
+        if (options.MaxMessageLength is < 1 or > 100_000)
+        {
+            failures.Add($"Chat:MaxMessageLength must be between 1 and 100000 (was {options.MaxMessageLength}).");
+        }
+
+        if (options.LeaveGrace < TimeSpan.Zero || options.LeaveGrace > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"Chat:LeaveGrace must be between 00:00:00 and 00:10:00 (was {options.LeaveGrace}).");
+        }
+
+        if (options.ReconnectGrace < TimeSpan.Zero || options.ReconnectGrace > TimeSpan.FromMinutes(30))
+        {
+            failures.Add($"Chat:ReconnectGrace must be between 00:00:00 and 00:30:00 (was {options.ReconnectGrace}).");
+        }
+
+        if (options.TranscriptLimit is < 10 or > 100_000)
+        {
+            failures.Add($"Chat:TranscriptLimit must be between 10 and 100000 (was {options.TranscriptLimit}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,45 @@
+namespace BlazorChat.Chat;
+
+public enum PickResult
+{
+    /// <summary>The pick stands; the peer has not picked back yet.</summary>
+    Waiting,
+
+    /// <summary>The peer had picked back: the two are now chatting.</summary>
+    Paired,
+
+    UnknownUser,
+    CannotPickSelf,
+    AlreadyInChat,
+
+    /// <summary>This connection is closed; nothing was changed.</summary>
+    Disconnected,
+}
+
+public enum SendStatus
+{
+    Delivered,
+
+    /// <summary>Empty or whitespace only: nothing to send.</summary>
+    Ignored,
+
+    TooLong,
+    NotInChat,
+
+    /// <summary>The text was the end command: the conversation is over for both.</summary>
+    Ended,
+
+    Disconnected,
+}
+
+public readonly record struct SendResult(SendStatus Status, ChatMessage? Message = null);
+
+/// <summary>What one user sees right now. Taken atomically when a connection opens.</summary>
+public sealed record ChatSnapshot(
+    string UserName,
+    string? Pick,
+    IReadOnlyList<string> IncomingRequests,
+    ConversationSnapshot? Conversation,
+    IReadOnlyDictionary<string, PresenceStatus> Presence);
+
+public sealed record ConversationSnapshot(long Id, string Partner, DateTimeOffset StartedAt, IReadOnlyList<ChatMessage> Messages);

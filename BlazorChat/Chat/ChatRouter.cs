@@ -1,0 +1,740 @@
+using System.Globalization;
+using BlazorChat.Accounts;
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Chat;
+
+/// <summary>
+/// Pairs users who picked each other and forwards each message to the pair only. The one singleton with
+/// mutable state: plain collections behind one lock. Under the lock it only decides and queues events on
+/// the connections concerned (see <see cref="ChatConnection.Post"/>); it never awaits, logs or runs
+/// subscriber code there.
+/// </summary>
+public sealed class ChatRouter
+{
+    public const string EndCommand = "@end";
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, UserState> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly AccountDirectory _accounts;
+    private readonly ChatOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ChatRouter> _logger;
+    private long _lastConversationId;
+    private int _connectionCount;
+
+    public ChatRouter(AccountDirectory accounts, IOptions<ChatOptions> options, TimeProvider time, ILogger<ChatRouter> logger)
+    {
+        _accounts = accounts;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    public int MaxMessageLength => _options.MaxMessageLength;
+
+    public int MaxTranscriptMessages => _options.TranscriptLimit;
+
+    /// <summary>Open connections (tabs) across all users.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
+    /// <summary>
+    /// Opens a connection for a signed-in user. The caller must take <paramref name="userName"/> and
+    /// <paramref name="sessionId"/> from the authenticated principal, never from anything the browser sent.
+    /// </summary>
+    public ChatConnection Connect(string userName, Func<ChatEvent, Task> onEvent, string? sessionId = null)
+    {
+        ArgumentNullException.ThrowIfNull(onEvent);
+        if (!_accounts.TryGetUserName(userName, out var canonical))
+        {
+            throw new ArgumentException($"No account is named '{userName}'.", nameof(userName));
+        }
+
+        lock (_lock)
+        {
+            if (!_users.TryGetValue(canonical, out var user))
+            {
+                user = new UserState(canonical);
+                _users.Add(canonical, user);
+            }
+
+            var connection = new ChatConnection(this, canonical, sessionId, onEvent, _logger);
+            user.Connections.Add(connection);
+            _connectionCount++;
+            CancelDeparture(user);
+
+            var cameOnline = !user.Online;
+            user.Online = true;
+            connection.Initial = BuildSnapshot(user);
+            if (cameOnline)
+            {
+                BroadcastPresence(user);
+            }
+
+            return connection;
+        }
+    }
+
+    /// <summary>
+    /// Closes every tab of one sign-in (all of the user's, when <paramref name="sessionId"/> is null) and tells
+    /// them so. If that leaves the user with no tab, they leave at once: no grace, their chat ends.
+    /// </summary>
+    public void SignOut(string userName, string? sessionId)
+    {
+        Effects effects = new();
+        lock (_lock)
+        {
+            if (!_users.TryGetValue(userName, out var user))
+            {
+                return;
+            }
+
+            foreach (var connection in user.Connections)
+            {
+                if (sessionId is null || string.Equals(connection.SessionId, sessionId, StringComparison.Ordinal))
+                {
+                    connection.Post(new SignedOut());
+                    connection.IsAttached = false;
+                    connection.Complete();
+                    _connectionCount--;
+                }
+            }
+
+            user.Connections.RemoveAll(static c => !c.IsAttached);
+            if (user.Connections.Count == 0)
+            {
+                CancelDeparture(user);
+                if (user.Online)
+                {
+                    Depart(user, effects);
+                }
+
+                _users.Remove(user.Name);
+            }
+        }
+
+        effects.Log(_logger);
+    }
+
+    internal PickResult Pick(ChatConnection connection, string peer)
+    {
+        if (!_accounts.TryGetUserName(peer, out var peerName))
+        {
+            return PickResult.UnknownUser;
+        }
+
+        Effects effects = new();
+        PickResult result;
+        lock (_lock)
+        {
+            result = PickLocked(connection, peerName, effects);
+        }
+
+        effects.Log(_logger);
+        return result;
+    }
+
+    internal bool Withdraw(ChatConnection connection)
+    {
+        lock (_lock)
+        {
+            var user = UserOf(connection);
+            if (user?.Pick is null)
+            {
+                return false;
+            }
+
+            WithdrawPick(user);
+            PostToUser(user, new PickChanged(null));
+            BroadcastPresence(user);
+            return true;
+        }
+    }
+
+    internal SendResult Send(ChatConnection connection, string text)
+    {
+        var clean = Sanitize(text);
+        if (IsEndCommand(clean))
+        {
+            return End(connection) ? new SendResult(SendStatus.Ended) : new SendResult(NotSentStatus(connection));
+        }
+
+        if (string.IsNullOrWhiteSpace(clean))
+        {
+            return new SendResult(SendStatus.Ignored);
+        }
+
+        if (IsLongerThan(clean, _options.MaxMessageLength))
+        {
+            return new SendResult(SendStatus.TooLong);
+        }
+
+        lock (_lock)
+        {
+            var user = UserOf(connection);
+            if (user is null)
+            {
+                return new SendResult(SendStatus.Disconnected);
+            }
+
+            var conversation = user.Conversation;
+            if (conversation is null)
+            {
+                return new SendResult(SendStatus.NotInChat);
+            }
+
+            var message = new ChatMessage(++conversation.LastSequence, user.Name, clean, _time.GetUtcNow());
+            conversation.Messages.Add(message);
+            if (conversation.Messages.Count > _options.TranscriptLimit)
+            {
+                conversation.Messages.RemoveAt(0);
+            }
+
+            var delivered = new MessageReceived(conversation.Id, message);
+            PostToUser(conversation.First, delivered);
+            PostToUser(conversation.Second, delivered);
+            return new SendResult(SendStatus.Delivered, message);
+        }
+    }
+
+    internal bool End(ChatConnection connection)
+    {
+        Effects effects = new();
+        lock (_lock)
+        {
+            var user = UserOf(connection);
+            if (user?.Conversation is not { } conversation)
+            {
+                return false;
+            }
+
+            EndConversation(conversation, user, ChatEndReason.Ended, effects);
+        }
+
+        effects.Log(_logger);
+        return true;
+    }
+
+    internal ChatSnapshot GetSnapshot(ChatConnection connection)
+    {
+        lock (_lock)
+        {
+            var user = UserOf(connection);
+            return user is null
+                ? new ChatSnapshot(connection.UserName, null, [], null, new Dictionary<string, PresenceStatus>())
+                : BuildSnapshot(user);
+        }
+    }
+
+    internal void SetReachable(ChatConnection connection, bool reachable)
+    {
+        lock (_lock)
+        {
+            var user = UserOf(connection);
+            if (user is null || connection.IsReachable == reachable)
+            {
+                return;
+            }
+
+            connection.IsReachable = reachable;
+            if (!reachable)
+            {
+                ScheduleDepartureIfUnreachable(user);
+                return;
+            }
+
+            CancelDeparture(user);
+            if (!user.Online)
+            {
+                user.Online = true;
+                BroadcastPresence(user);
+            }
+        }
+    }
+
+    internal void Detach(ChatConnection connection)
+    {
+        Effects effects = new();
+        lock (_lock)
+        {
+            var user = UserOf(connection);
+            if (user is null)
+            {
+                return;
+            }
+
+            user.Connections.Remove(connection);
+            connection.IsAttached = false;
+            _connectionCount--;
+            ScheduleDepartureIfUnreachable(user, effects);
+            if (!user.Online && user.Connections.Count == 0)
+            {
+                _users.Remove(user.Name);
+            }
+        }
+
+        effects.Log(_logger);
+    }
+
+    /// <summary>Every way the router's state is inconsistent right now; empty when all is well. For tests.</summary>
+    internal IReadOnlyList<string> FindInvariantViolations()
+    {
+        List<string> violations = [];
+        lock (_lock)
+        {
+            var connections = 0;
+            foreach (var (name, user) in _users)
+            {
+                connections += user.Connections.Count;
+                if (!string.Equals(name, user.Name, StringComparison.Ordinal))
+                {
+                    violations.Add($"{name} is filed under another name ({user.Name})");
+                }
+
+                if (!user.Online && user.Connections.Count == 0)
+                {
+                    violations.Add($"{name} has no connections and is offline but still holds state");
+                }
+
+                if (!user.Online && (user.Pick is not null || user.Conversation is not null))
+                {
+                    violations.Add($"{name} is offline but holds a pick or a conversation");
+                }
+
+                if (user.Pick is not null && user.Conversation is not null)
+                {
+                    violations.Add($"{name} both waits for {user.Pick} and chats");
+                }
+
+                if (string.Equals(user.Pick, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    violations.Add($"{name} picked themselves");
+                }
+
+                if (user.Conversation is { } c)
+                {
+                    if (c.First != user && c.Second != user)
+                    {
+                        violations.Add($"{name} holds a conversation they are not part of");
+                    }
+
+                    var partner = c.PartnerOf(user);
+                    if (partner.Conversation != c)
+                    {
+                        violations.Add($"{name}'s partner {partner.Name} is not in the same conversation");
+                    }
+
+                    if (!_users.TryGetValue(partner.Name, out var filed) || filed != partner)
+                    {
+                        violations.Add($"{name}'s partner {partner.Name} is not a tracked user");
+                    }
+
+                    if (c.First == c.Second)
+                    {
+                        violations.Add($"{name} is chatting with themselves");
+                    }
+                }
+
+                if (user.Pick is { } pick && _users.TryGetValue(pick, out var picked) && picked.Online
+                    && picked.Conversation is null
+                    && string.Equals(picked.Pick, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    violations.Add($"{name} and {pick} picked each other but are not paired");
+                }
+            }
+
+            if (connections != _connectionCount)
+            {
+                violations.Add($"connection count {_connectionCount} does not match {connections} attached connections");
+            }
+        }
+
+        return violations;
+    }
+
+    /// <summary>How many users the router holds state for. For tests and diagnostics.</summary>
+    internal int TrackedUserCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _users.Count;
+            }
+        }
+    }
+
+    internal static bool IsEndCommand(string text)
+    {
+        if (!text.Contains('@', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        Span<char> letters = stackalloc char[EndCommand.Length];
+        var count = 0;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                continue;
+            }
+
+            if (count == letters.Length)
+            {
+                return false;
+            }
+
+            letters[count++] = c;
+        }
+
+        return count == letters.Length && letters.Equals(EndCommand, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Removes C0 control characters other than tab and newline; CR LF becomes LF.</summary>
+    internal static string Sanitize(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        if (!text.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length - CountRemoved(text), text, static (span, source) =>
+        {
+            var i = 0;
+            foreach (var c in source)
+            {
+                if (!IsRemovedControl(c))
+                {
+                    span[i++] = c;
+                }
+            }
+        });
+
+        static int CountRemoved(string s)
+        {
+            var removed = 0;
+            foreach (var c in s)
+            {
+                if (IsRemovedControl(c))
+                {
+                    removed++;
+                }
+            }
+
+            return removed;
+        }
+
+        static bool IsRemovedControl(char c) => c < '\u0020' && c != '\n' && c != '\t';
+    }
+
+    /// <summary>True when the text holds more than <paramref name="max"/> text elements (what a reader counts as characters).</summary>
+    internal static bool IsLongerThan(string text, int max)
+    {
+        // Every text element holds at least one UTF-16 unit, so a string this short needs no counting.
+        if (text.Length <= max)
+        {
+            return false;
+        }
+
+        var span = text.AsSpan();
+        for (var count = 0; count < max; count++)
+        {
+            span = span[StringInfo.GetNextTextElementLength(span)..];
+        }
+
+        return !span.IsEmpty;
+    }
+
+    private PickResult PickLocked(ChatConnection connection, string peerName, Effects effects)
+    {
+        var user = UserOf(connection);
+        if (user is null)
+        {
+            return PickResult.Disconnected;
+        }
+
+        if (string.Equals(peerName, user.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return PickResult.CannotPickSelf;
+        }
+
+        if (user.Conversation is not null)
+        {
+            return PickResult.AlreadyInChat;
+        }
+
+        if (string.Equals(user.Pick, peerName, StringComparison.Ordinal))
+        {
+            return PickResult.Waiting;
+        }
+
+        WithdrawPick(user);
+        user.Pick = peerName;
+
+        if (_users.TryGetValue(peerName, out var peer) && peer.Online && peer.Conversation is null
+            && string.Equals(peer.Pick, user.Name, StringComparison.Ordinal))
+        {
+            StartConversation(peer, user, effects);
+            return PickResult.Paired;
+        }
+
+        PostToUser(user, new PickChanged(peerName));
+        if (peer is not null)
+        {
+            PostToUser(peer, new ChatRequestReceived(user.Name));
+        }
+
+        BroadcastPresence(user);
+        return PickResult.Waiting;
+    }
+
+    private void StartConversation(UserState first, UserState second, Effects effects)
+    {
+        var conversation = new Conversation(++_lastConversationId, first, second, _time.GetUtcNow());
+        first.Pick = null;
+        second.Pick = null;
+        first.Conversation = conversation;
+        second.Conversation = conversation;
+        PostToUser(first, new ChatStarted(conversation.Id, second.Name, conversation.StartedAt));
+        PostToUser(second, new ChatStarted(conversation.Id, first.Name, conversation.StartedAt));
+        BroadcastPresence(first);
+        BroadcastPresence(second);
+        effects.Paired = (first.Name, second.Name, conversation.Id);
+    }
+
+    private void EndConversation(Conversation conversation, UserState endedBy, ChatEndReason reason, Effects effects)
+    {
+        foreach (var user in (ReadOnlySpan<UserState>)[conversation.First, conversation.Second])
+        {
+            user.Conversation = null;
+            PostToUser(user, new ChatEnded(conversation.Id, conversation.PartnerOf(user).Name, endedBy.Name, reason));
+        }
+
+        foreach (var user in (ReadOnlySpan<UserState>)[conversation.First, conversation.Second])
+        {
+            if (user.Online)
+            {
+                BroadcastPresence(user);
+            }
+        }
+
+        effects.Ended = (conversation.Id, endedBy.Name, reason);
+    }
+
+    private void WithdrawPick(UserState user)
+    {
+        if (user.Pick is not { } previous)
+        {
+            return;
+        }
+
+        user.Pick = null;
+        if (_users.TryGetValue(previous, out var target))
+        {
+            PostToUser(target, new ChatRequestWithdrawn(user.Name));
+        }
+    }
+
+    private void ScheduleDepartureIfUnreachable(UserState user, Effects? effects = null)
+    {
+        if (!user.Online || user.DepartureTimer is not null || user.Connections.Exists(static c => c.IsReachable))
+        {
+            return;
+        }
+
+        // A closed tab may be a reload: wait briefly. A dropped connection may come back: wait longer.
+        var grace = user.Connections.Count == 0 ? _options.LeaveGrace : _options.ReconnectGrace;
+        if (grace <= TimeSpan.Zero)
+        {
+            Depart(user, effects ?? new Effects());
+            return;
+        }
+
+        var generation = ++user.DepartureGeneration;
+        user.DepartureTimer = _time.CreateTimer(
+            static state => ((DepartureDue)state!).Fire(),
+            new DepartureDue(this, user, generation),
+            grace,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private static void CancelDeparture(UserState user)
+    {
+        user.DepartureGeneration++;
+        user.DepartureTimer?.Dispose();
+        user.DepartureTimer = null;
+    }
+
+    private void OnDepartureDue(UserState user, long generation)
+    {
+        Effects effects = new();
+        lock (_lock)
+        {
+            if (user.DepartureGeneration != generation || !_users.TryGetValue(user.Name, out var filed) || filed != user)
+            {
+                return;
+            }
+
+            user.DepartureTimer?.Dispose();
+            user.DepartureTimer = null;
+            if (!user.Online || user.Connections.Exists(static c => c.IsReachable))
+            {
+                return;
+            }
+
+            Depart(user, effects);
+            if (user.Connections.Count == 0)
+            {
+                _users.Remove(user.Name);
+            }
+        }
+
+        effects.Log(_logger);
+    }
+
+    private void Depart(UserState user, Effects effects)
+    {
+        WithdrawPick(user);
+        if (user.Conversation is { } conversation)
+        {
+            EndConversation(conversation, user, ChatEndReason.Left, effects);
+        }
+
+        user.Online = false;
+        BroadcastPresence(user);
+        effects.Departed = user.Name;
+    }
+
+    private UserState? UserOf(ChatConnection connection) =>
+        connection.IsAttached && _users.TryGetValue(connection.UserName, out var user) ? user : null;
+
+    private SendStatus NotSentStatus(ChatConnection connection)
+    {
+        lock (_lock)
+        {
+            return UserOf(connection) is null ? SendStatus.Disconnected : SendStatus.NotInChat;
+        }
+    }
+
+    private ChatSnapshot BuildSnapshot(UserState user)
+    {
+        Dictionary<string, PresenceStatus> presence = new(StringComparer.OrdinalIgnoreCase);
+        List<string> incoming = [];
+        foreach (var other in _users.Values)
+        {
+            if (other.Online)
+            {
+                presence[other.Name] = StatusOf(other);
+            }
+
+            if (string.Equals(other.Pick, user.Name, StringComparison.Ordinal))
+            {
+                incoming.Add(other.Name);
+            }
+        }
+
+        var conversation = user.Conversation is { } c
+            ? new ConversationSnapshot(c.Id, c.PartnerOf(user).Name, c.StartedAt, [.. c.Messages])
+            : null;
+        return new ChatSnapshot(user.Name, user.Pick, incoming, conversation, presence);
+    }
+
+    private static PresenceStatus StatusOf(UserState user) => user switch
+    {
+        { Online: false } => PresenceStatus.Offline,
+        { Conversation: not null } => PresenceStatus.InChat,
+        { Pick: not null } => PresenceStatus.Waiting,
+        _ => PresenceStatus.Online,
+    };
+
+    private void BroadcastPresence(UserState user)
+    {
+        var changed = new PresenceChanged(user.Name, StatusOf(user));
+        foreach (var other in _users.Values)
+        {
+            PostToUser(other, changed);
+        }
+    }
+
+    private static void PostToUser(UserState user, ChatEvent chatEvent)
+    {
+        foreach (var connection in user.Connections)
+        {
+            connection.Post(chatEvent);
+        }
+    }
+
+    private sealed class UserState(string name)
+    {
+        public string Name { get; } = name;
+
+        public List<ChatConnection> Connections { get; } = [];
+
+        /// <summary>True from the first connection until the user departs (grace over, or signed out).</summary>
+        public bool Online { get; set; }
+
+        public string? Pick { get; set; }
+
+        public Conversation? Conversation { get; set; }
+
+        public ITimer? DepartureTimer { get; set; }
+
+        public long DepartureGeneration { get; set; }
+    }
+
+    private sealed class Conversation(long id, UserState first, UserState second, DateTimeOffset startedAt)
+    {
+        public long Id { get; } = id;
+
+        public UserState First { get; } = first;
+
+        public UserState Second { get; } = second;
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        public List<ChatMessage> Messages { get; } = [];
+
+        public long LastSequence { get; set; }
+
+        public UserState PartnerOf(UserState user) => user == First ? Second : First;
+    }
+
+    private sealed record DepartureDue(ChatRouter Router, UserState User, long Generation)
+    {
+        public void Fire() => Router.OnDepartureDue(User, Generation);
+    }
+
+    /// <summary>What an operation did, gathered under the lock and logged after it is released.</summary>
+    private sealed class Effects
+    {
+        public (string First, string Second, long ConversationId)? Paired { get; set; }
+
+        public (long ConversationId, string By, ChatEndReason Reason)? Ended { get; set; }
+
+        public string? Departed { get; set; }
+
+        public void Log(ILogger logger)
+        {
+            if (Paired is { } p)
+            {
+                ChatLog.Paired(logger, p.First, p.Second, p.ConversationId);
+            }
+
+            if (Ended is { } e)
+            {
+                ChatLog.Ended(logger, e.ConversationId, e.By, e.Reason);
+            }
+
+            if (Departed is { } d)
+            {
+                ChatLog.Departed(logger, d);
+            }
+        }
+    }
+}

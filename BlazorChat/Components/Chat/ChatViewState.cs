@@ -1,0 +1,107 @@
+using BlazorChat.Chat;
+
+namespace BlazorChat.Components.Chat;
+
+/// <summary>
+/// What one tab shows: the router's snapshot with the events that followed applied to it. Applying is
+/// idempotent where it can be (a message already shown is not shown twice).
+/// </summary>
+public sealed class ChatViewState
+{
+    private readonly int _maxMessages;
+
+    private ChatViewState(ChatSnapshot snapshot, int maxMessages)
+    {
+        _maxMessages = maxMessages;
+        Me = snapshot.UserName;
+        Pick = snapshot.Pick;
+        IncomingRequests = new HashSet<string>(snapshot.IncomingRequests, StringComparer.OrdinalIgnoreCase);
+        Presence = new Dictionary<string, PresenceStatus>(snapshot.Presence, StringComparer.OrdinalIgnoreCase);
+        Conversation = snapshot.Conversation is { } c ? new ConversationView(c.Id, c.Partner, c.StartedAt, [.. c.Messages]) : null;
+    }
+
+    public string Me { get; }
+
+    public string? Pick { get; private set; }
+
+    public HashSet<string> IncomingRequests { get; }
+
+    public Dictionary<string, PresenceStatus> Presence { get; }
+
+    public ConversationView? Conversation { get; private set; }
+
+    /// <summary>Set when an event showed that something was missed; the owner should take a fresh snapshot.</summary>
+    public bool NeedsResync { get; private set; }
+
+    public static ChatViewState From(ChatSnapshot snapshot, int maxMessages = 1000) => new(snapshot, maxMessages);
+
+    public PresenceStatus StatusOf(string userName) =>
+        Presence.TryGetValue(userName, out var status) ? status : PresenceStatus.Offline;
+
+    public void Apply(ChatEvent chatEvent)
+    {
+        switch (chatEvent)
+        {
+            case PresenceChanged e when e.Status == PresenceStatus.Offline:
+                Presence.Remove(e.UserName);
+                break;
+            case PresenceChanged e:
+                Presence[e.UserName] = e.Status;
+                break;
+            case PickChanged e:
+                Pick = e.Peer;
+                break;
+            case ChatRequestReceived e:
+                IncomingRequests.Add(e.From);
+                break;
+            case ChatRequestWithdrawn e:
+                IncomingRequests.Remove(e.From);
+                break;
+            case ChatStarted e when Conversation?.Id != e.ConversationId:
+                Pick = null;
+                Conversation = new ConversationView(e.ConversationId, e.Partner, e.StartedAt, []);
+                break;
+            case MessageReceived e when Conversation is { } c && c.Id == e.ConversationId:
+                AddMessage(c, e.Message);
+                break;
+            case ChatEnded e when Conversation?.Id == e.ConversationId:
+                Conversation = null;
+                break;
+        }
+    }
+
+    private void AddMessage(ConversationView conversation, ChatMessage message)
+    {
+        if (message.Sequence <= conversation.LastSequence)
+        {
+            return;
+        }
+
+        if (message.Sequence != conversation.LastSequence + 1)
+        {
+            NeedsResync = true;
+            return;
+        }
+
+        conversation.Messages.Add(message);
+        conversation.LastSequence = message.Sequence;
+        if (conversation.Messages.Count > _maxMessages)
+        {
+            conversation.Messages.RemoveAt(0);
+        }
+    }
+}
+
+public sealed class ConversationView(long id, string partner, DateTimeOffset startedAt, List<ChatMessage> messages)
+{
+    public long Id { get; } = id;
+
+    public string Partner { get; } = partner;
+
+    public DateTimeOffset StartedAt { get; } = startedAt;
+
+    public List<ChatMessage> Messages { get; } = messages;
+
+    /// <summary>Sequence of the newest message shown (messages are numbered from 1 per conversation).</summary>
+    public long LastSequence { get; set; } = messages.Count == 0 ? 0 : messages[^1].Sequence;
+}

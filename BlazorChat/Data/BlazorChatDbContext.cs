@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorChat.Data;
+
+public sealed class BlazorChatDbContext(DbContextOptions<BlazorChatDbContext> options) : DbContext(options)
+{
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var user = modelBuilder.Entity<UserAccount>();
+        user.ToTable("Users");
+        user.Property(u => u.UserName).HasMaxLength(UserNameRules.MaxLength);
+        user.Property(u => u.NormalizedUserName).HasMaxLength(UserNameRules.MaxLength);
+        user.Property(u => u.PasswordHash).HasMaxLength(512);
+        user.HasIndex(u => u.NormalizedUserName).IsUnique();
+    }
+}

@@ -1,0 +1,23 @@
+namespace BlazorChat.Data;
+
+public sealed class UserAccount
+{
+    public int Id { get; set; }
+
+    /// <summary>The name as written in the seed file; shown to people.</summary>
+    public required string UserName { get; set; }
+
+    /// <summary>Upper-case invariant form of <see cref="UserName"/>: unique, so names differ by more than case.</summary>
+    public required string NormalizedUserName { get; set; }
+
+    /// <summary>ASP.NET Core PasswordHasher output (PBKDF2-HMAC-SHA512, salted). Never the password.</summary>
+    public required string PasswordHash { get; set; }
+
+    /// <summary>Wrong passwords in a row since the last success or lockout.</summary>
+    public int FailedSignInCount { get; set; }
+
+    /// <summary>UTC ticks until which sign-in is refused (SQLite cannot compare DateTimeOffset).</summary>
+    public long LockoutEndUtcTicks { get; set; }
+
+    public static string Normalize(string userName) => userName.ToUpperInvariant();
+}

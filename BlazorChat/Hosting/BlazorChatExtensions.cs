@@ -1,0 +1,122 @@
+using BlazorChat.Accounts;
+using BlazorChat.Chat;
+using BlazorChat.Components;
+using BlazorChat.Components.Chat;
+using BlazorChat.Data;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace BlazorChat.Hosting;
+
+public static class BlazorChatExtensions
+{
+    public const string ConnectionStringName = "BlazorChat";
+    public const string DefaultConnectionString = "Data Source=App_Data/blazorchat.db";
+
+    /// <summary>Registers everything the app needs. The one call Program.cs makes on the builder.</summary>
+    public static WebApplicationBuilder AddBlazorChat(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var contentRoot = builder.Environment.ContentRootPath;
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices(config =>
+        {
+            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomCenter;
+            config.SnackbarConfiguration.PreventDuplicates = false;
+            config.SnackbarConfiguration.VisibleStateDuration = 5000;
+            config.SnackbarConfiguration.ShowCloseIcon = true;
+        });
+
+        // Accounts: cookie sign-in, SQLite through a context factory (never a DbContext in a singleton).
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.LoginPath = "/signin";
+                options.AccessDeniedPath = "/signin";
+                options.ReturnUrlParameter = "returnUrl";
+                options.Cookie.Name = "BlazorChat.Auth";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.SlidingExpiration = true;
+            });
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+
+        var connectionString = ResolveConnectionString(
+            builder.Configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString, contentRoot);
+        services.AddDbContextFactory<BlazorChatDbContext>(options => options.UseSqlite(connectionString));
+
+        var keysPath = Path.GetFullPath(Path.Combine(contentRoot, builder.Configuration["DataProtection:KeysPath"] ?? "App_Data/keys"));
+        services.AddDataProtection().SetApplicationName("BlazorChat").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>();
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateOnStart();
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>
+        {
+            hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            hasher.IterationCount = accounts.Value.PasswordHashIterations;
+        });
+        services.AddSingleton<PasswordHasher<UserAccount>>();
+        services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<SignInService>();
+        services.AddSingleton<UserSeeder>();
+        services.AddHostedService<AccountsInitializer>();
+
+        // Chat: the router is the one stateful singleton; each circuit gets its own ChatCircuit.
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ChatRouter>();
+        services.AddScoped<ChatCircuit>();
+        services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<ChatCircuit>());
+
+        return builder;
+    }
+
+    /// <summary>The request pipeline. The one call Program.cs makes on the app.</summary>
+    public static WebApplication UseBlazorChat(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        return app;
+    }
+
+    /// <summary>A relative SQLite file resolves against the content root, not the working directory.</summary>
+    internal static string ResolveConnectionString(string connectionString, string contentRoot)
+    {
+        var sqlite = new SqliteConnectionStringBuilder(connectionString);
+        var inMemory = sqlite.Mode == SqliteOpenMode.Memory
+            || string.Equals(sqlite.DataSource, ":memory:", StringComparison.Ordinal)
+            || string.IsNullOrEmpty(sqlite.DataSource);
+        if (!inMemory)
+        {
+            sqlite.DataSource = Path.GetFullPath(Path.Combine(contentRoot, sqlite.DataSource));
+            Directory.CreateDirectory(Path.GetDirectoryName(sqlite.DataSource)!);
+        }
+
+        return sqlite.ToString();
+    }
+}

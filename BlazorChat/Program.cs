@@ -1,0 +1,22 @@
+using BlazorChat.Accounts;
+using BlazorChat.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddBlazorChat();
+
+var app = builder.Build();
+app.UseBlazorChat();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (SeedFileException ex)
+{
+    // A bad seed file stops start-up; say what is wrong without a stack trace.
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 1;
+}
+
+public partial class Program;
