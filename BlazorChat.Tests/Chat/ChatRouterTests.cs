@@ -1,0 +1,557 @@
+using BlazorChat.Chat;
+
+namespace BlazorChat.Tests.Chat;
+
+public sealed class ChatRouterTests
+{
+    private readonly RouterFixture _fixture = new();
+
+    private ChatRouter Router => _fixture.Router;
+
+    [Fact]
+    public async Task Pick_OneSided_DoesNotPairAndTellsPickedUser()
+    {
+        var (hamza, hamzaEvents) = _fixture.Connect("hamza");
+        var (karam, karamEvents) = _fixture.Connect("karam");
+
+        var result = hamza.Pick("karam");
+
+        Assert.Equal(PickResult.Waiting, result);
+        var request = await karamEvents.WaitForAsync<ChatRequestReceived>();
+        Assert.Equal("hamza", request.From);
+        var pick = await hamzaEvents.WaitForAsync<PickChanged>();
+        Assert.Equal("karam", pick.Peer);
+        Assert.Null(hamza.GetSnapshot().Conversation);
+        Assert.Null(karam.GetSnapshot().Conversation);
+        Assert.Equal(["hamza"], karam.GetSnapshot().IncomingRequests);
+        Assert.DoesNotContain(karamEvents.Events, e => e is ChatStarted);
+    }
+
+    [Fact]
+    public async Task Pick_Mutual_PairsAndTellsBoth()
+    {
+        var (hamza, hamzaEvents) = _fixture.Connect("hamza");
+        var (karam, karamEvents) = _fixture.Connect("karam");
+
+        hamza.Pick("karam");
+        var result = karam.Pick("hamza");
+
+        Assert.Equal(PickResult.Paired, result);
+        var toHamza = await hamzaEvents.WaitForAsync<ChatStarted>();
+        var toKaram = await karamEvents.WaitForAsync<ChatStarted>();
+        Assert.Equal("karam", toHamza.Partner);
+        Assert.Equal("hamza", toKaram.Partner);
+        Assert.Equal(toHamza.ConversationId, toKaram.ConversationId);
+        Assert.Equal("karam", hamza.GetSnapshot().Conversation?.Partner);
+        Assert.Empty(Router.FindInvariantViolations());
+    }
+
+    [Fact]
+    public void Pick_IgnoresCaseAndUsesStoredName()
+    {
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (karam, _) = _fixture.Connect("KARAM");
+
+        hamza.Pick("Karam");
+        var result = karam.Pick("HAMZA");
+
+        Assert.Equal(PickResult.Paired, result);
+        Assert.Equal("karam", karam.UserName);
+        Assert.Equal("hamza", karam.GetSnapshot().Conversation?.Partner);
+    }
+
+    [Fact]
+    public void Pick_UnknownUserOrSelf_IsRefusedAndChangesNothing()
+    {
+        var (hamza, _) = _fixture.Connect("hamza");
+
+        Assert.Equal(PickResult.UnknownUser, hamza.Pick("mallory"));
+        Assert.Equal(PickResult.UnknownUser, hamza.Pick(""));
+        Assert.Equal(PickResult.CannotPickSelf, hamza.Pick("Hamza"));
+        Assert.Null(hamza.GetSnapshot().Pick);
+    }
+
+    [Fact]
+    public async Task Pick_WhileChatting_IsRefused()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        var result = pair.A.Pick("hira");
+
+        Assert.Equal(PickResult.AlreadyInChat, result);
+        Assert.Equal("karam", pair.A.GetSnapshot().Conversation?.Partner);
+    }
+
+    [Fact]
+    public async Task Pick_Another_WithdrawsTheFirstRequest()
+    {
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (_, karamEvents) = _fixture.Connect("karam");
+        var (hira, _) = _fixture.Connect("hira");
+
+        hamza.Pick("karam");
+        hamza.Pick("hira");
+
+        var withdrawn = await karamEvents.WaitForAsync<ChatRequestWithdrawn>();
+        Assert.Equal("hamza", withdrawn.From);
+        Assert.Equal(["hamza"], hira.GetSnapshot().IncomingRequests);
+        Assert.Equal("hira", hamza.GetSnapshot().Pick);
+    }
+
+    [Fact]
+    public async Task Withdraw_RemovesTheRequestSoALaterPickDoesNotPair()
+    {
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (karam, karamEvents) = _fixture.Connect("karam");
+        hamza.Pick("karam");
+
+        Assert.True(hamza.Withdraw());
+        var result = karam.Pick("hamza");
+
+        await karamEvents.WaitForAsync<ChatRequestWithdrawn>(e => e.From == "hamza");
+        Assert.Equal(PickResult.Waiting, result);
+        Assert.Null(karam.GetSnapshot().Conversation);
+        Assert.False(hamza.Withdraw());
+    }
+
+    [Fact]
+    public void Pick_OfOfflineUser_StandsAndIsShownWhenTheyConnect()
+    {
+        var (hamza, _) = _fixture.Connect("hamza");
+
+        var result = hamza.Pick("karam");
+        var (karam, _) = _fixture.Connect("karam");
+
+        Assert.Equal(PickResult.Waiting, result);
+        Assert.Equal(["hamza"], karam.Initial.IncomingRequests);
+        Assert.Equal(PickResult.Paired, karam.Pick("hamza"));
+    }
+
+    [Fact]
+    public async Task Send_ReachesPartnerOnlyInOrder()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var (_, hiraEvents) = _fixture.Connect("hira");
+        string[] texts = [.. Enumerable.Range(1, 50).Select(i => $"message {i}")];
+
+        foreach (var text in texts)
+        {
+            Assert.Equal(SendStatus.Delivered, pair.A.Send(text).Status);
+        }
+
+        var received = await pair.BEvents.WaitForMessagesAsync(texts.Length);
+        Assert.Equal(texts, received.Select(m => m.Text));
+        Assert.All(received, m => Assert.Equal("hamza", m.Sender));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), received.Select(m => m.Sequence));
+        var echoed = await pair.AEvents.WaitForMessagesAsync(texts.Length);
+        Assert.Equal(texts, echoed.Select(m => m.Text));
+        Assert.DoesNotContain(hiraEvents.Events, e => e is MessageReceived);
+    }
+
+    [Fact]
+    public async Task Send_BothWays_KeepsOneOrderForBoth()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        var sends = new[]
+        {
+            Task.Run(() => { for (var i = 0; i < 200; i++) { pair.A.Send($"a{i}"); } }),
+            Task.Run(() => { for (var i = 0; i < 200; i++) { pair.B.Send($"b{i}"); } }),
+        };
+        await Task.WhenAll(sends);
+
+        var atA = await pair.AEvents.WaitForMessagesAsync(400);
+        var atB = await pair.BEvents.WaitForMessagesAsync(400);
+        Assert.Equal(atA.Select(m => m.Text), atB.Select(m => m.Text));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"a{i}"), atA.Where(m => m.Sender == "hamza").Select(m => m.Text));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"b{i}"), atA.Where(m => m.Sender == "karam").Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Send_SeveralPairsAtOnce_NoMessageCrossesPairs()
+    {
+        var first = await _fixture.PairAsync("hamza", "karam");
+        var second = await _fixture.PairAsync("hira", "rushna");
+
+        first.A.Send("for karam");
+        second.A.Send("for rushna");
+
+        Assert.Equal("for karam", (await first.BEvents.WaitForMessagesAsync(1)).Single().Text);
+        Assert.Equal("for rushna", (await second.BEvents.WaitForMessagesAsync(1)).Single().Text);
+        Assert.DoesNotContain(first.BEvents.Messages, m => m.Text == "for rushna");
+        Assert.DoesNotContain(second.BEvents.Messages, m => m.Text == "for karam");
+    }
+
+    [Fact]
+    public void Send_WithoutAChat_IsRefused()
+    {
+        var (hamza, _) = _fixture.Connect("hamza");
+
+        Assert.Equal(SendStatus.NotInChat, hamza.Send("hello").Status);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\n\t ")]
+    public async Task Send_EmptyOrWhitespace_IsIgnored(string text)
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        var result = pair.A.Send(text);
+
+        Assert.Equal(SendStatus.Ignored, result.Status);
+        Assert.Empty(pair.A.GetSnapshot().Conversation!.Messages);
+    }
+
+    [Fact]
+    public async Task Send_OverTheLimit_IsRefusedAndNotDelivered()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        var atLimit = pair.A.Send(new string('x', 4000));
+        var overLimit = pair.A.Send(new string('x', 4001));
+
+        Assert.Equal(SendStatus.Delivered, atLimit.Status);
+        Assert.Equal(SendStatus.TooLong, overLimit.Status);
+        Assert.Single(pair.B.GetSnapshot().Conversation!.Messages);
+    }
+
+    [Fact]
+    public async Task Send_LimitCountsEmojiAsOneCharacter()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        const string family = "👩‍👩‍👧‍👦"; // one text element, eleven UTF-16 units
+
+        var result = pair.A.Send(string.Concat(Enumerable.Repeat(family, 4000)));
+
+        Assert.Equal(SendStatus.Delivered, result.Status);
+        Assert.Equal(SendStatus.TooLong, pair.A.Send(string.Concat(Enumerable.Repeat(family, 4001))).Status);
+    }
+
+    [Fact]
+    public async Task Send_MarkupAndUnicode_ArriveExactlyAsTyped()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        const string text = "<script>alert('x')</script> مرحبا 👍🏽 e\u0301";
+
+        pair.A.Send(text);
+
+        Assert.Equal(text, (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
+    }
+
+    [Fact]
+    public async Task Send_ControlCharacters_AreRemovedButNewlinesAndTabsKept()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        pair.A.Send("a\u0000b\u0007c\r\nd\te");
+
+        Assert.Equal("abc\nd\te", (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
+    }
+
+    [Theory]
+    [InlineData("@end")]
+    [InlineData("@END")]
+    [InlineData("  @End \n")]
+    [InlineData("@ end")]
+    public async Task Send_EndCommand_EndsTheChatForBoth(string command)
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        var result = pair.A.Send(command);
+
+        Assert.Equal(SendStatus.Ended, result.Status);
+        var toKaram = await pair.BEvents.WaitForAsync<ChatEnded>();
+        var toHamza = await pair.AEvents.WaitForAsync<ChatEnded>();
+        Assert.Equal(("hamza", "hamza", ChatEndReason.Ended), (toKaram.Partner, toKaram.EndedBy, toKaram.Reason));
+        Assert.Equal(("karam", "hamza"), (toHamza.Partner, toHamza.EndedBy));
+        Assert.Null(pair.A.GetSnapshot().Conversation);
+        Assert.Null(pair.B.GetSnapshot().Conversation);
+        Assert.DoesNotContain(pair.BEvents.Messages, m => m.Text.Contains("end", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Send_AfterEnd_PassesNeitherWay()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        pair.B.Send("@end");
+
+        Assert.Equal(SendStatus.NotInChat, pair.A.Send("still there?").Status);
+        Assert.Equal(SendStatus.NotInChat, pair.B.Send("no").Status);
+        await pair.AEvents.WaitForAsync<ChatEnded>();
+        Assert.Empty(pair.AEvents.Messages);
+    }
+
+    [Fact]
+    public async Task End_LeavesBothFreeToPickAgain()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var (hira, _) = _fixture.Connect("hira");
+
+        Assert.True(pair.A.End());
+        hira.Pick("hamza");
+        var result = pair.A.Pick("hira");
+
+        Assert.Equal(PickResult.Paired, result);
+        Assert.Empty(Router.FindInvariantViolations());
+    }
+
+    [Fact]
+    public async Task Dispose_LastConnectionOfPartner_TellsTheOtherTheyLeft()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        pair.B.Dispose();
+
+        var ended = await pair.AEvents.WaitForAsync<ChatEnded>();
+        Assert.Equal(("karam", ChatEndReason.Left), (ended.EndedBy, ended.Reason));
+        var offline = await pair.AEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "karam" && e.Status == PresenceStatus.Offline);
+        Assert.NotNull(offline);
+        Assert.Null(pair.A.GetSnapshot().Conversation);
+        Assert.Equal(SendStatus.NotInChat, pair.A.Send("hello?").Status);
+    }
+
+    [Fact]
+    public async Task Dispose_OfVanishedPicker_WithdrawsTheirRequest()
+    {
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (karam, karamEvents) = _fixture.Connect("karam");
+        hamza.Pick("karam");
+
+        hamza.Dispose();
+
+        await karamEvents.WaitForAsync<ChatRequestWithdrawn>(e => e.From == "hamza");
+        Assert.Empty(karam.GetSnapshot().IncomingRequests);
+        Assert.Equal(PickResult.Waiting, karam.Pick("hamza"));
+        Assert.Equal(1, Router.TrackedUserCount);
+    }
+
+    [Fact]
+    public async Task Dispose_OneOfTwoTabs_KeepsTheChat()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var (secondTab, secondTabEvents) = _fixture.Connect("karam");
+
+        pair.B.Dispose();
+        pair.A.Send("still here");
+
+        Assert.Equal("still here", (await secondTabEvents.WaitForMessagesAsync(1)).Single().Text);
+        Assert.Equal("hamza", secondTab.Initial.Conversation?.Partner);
+        Assert.DoesNotContain(pair.AEvents.Events, e => e is ChatEnded);
+    }
+
+    [Fact]
+    public async Task Connect_SecondTab_SeesTheCurrentChatAndTranscript()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        pair.A.Send("one");
+        pair.B.Send("two");
+
+        var (secondTab, secondTabEvents) = _fixture.Connect("hamza");
+        secondTab.Send("three");
+
+        Assert.Equal(["one", "two"], secondTab.Initial.Conversation!.Messages.Select(m => m.Text));
+        Assert.Equal("three", (await secondTabEvents.WaitForMessagesAsync(1)).Single().Text);
+        Assert.Equal(["one", "two", "three"], (await pair.BEvents.WaitForMessagesAsync(3)).Select(m => m.Text));
+        Assert.Equal(["one", "two", "three"], (await pair.AEvents.WaitForMessagesAsync(3)).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Dispose_IsIdempotent()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        pair.B.Dispose();
+        pair.B.Dispose();
+
+        Assert.Equal(1, Router.ConnectionCount);
+        Assert.Empty(Router.FindInvariantViolations());
+        Assert.Equal(PickResult.Disconnected, pair.B.Pick("hamza"));
+    }
+
+    [Fact]
+    public async Task Send_ThrowingSubscriber_DoesNotStopDeliveryToOthers()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var throwing = Router.Connect("karam", _ => throw new InvalidOperationException("broken tab"));
+        Router.Connect("karam", async _ => await Task.Delay(50));
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(SendStatus.Delivered, pair.A.Send($"m{i}").Status);
+        }
+
+        Assert.Equal(10, (await pair.BEvents.WaitForMessagesAsync(10)).Count);
+        Assert.Equal(10, (await pair.AEvents.WaitForMessagesAsync(10)).Count);
+        Assert.False(throwing.IsDisposed);
+    }
+
+    [Fact]
+    public async Task Send_HangingSubscriber_DoesNotBlockTheSender()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        TaskCompletionSource never = new();
+        Router.Connect("karam", _ => never.Task);
+
+        var result = await Task.Run(() => pair.A.Send("hello")).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(SendStatus.Delivered, result.Status);
+        Assert.Equal("hello", (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
+    }
+
+    [Fact]
+    public void Connect_UnknownAccount_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => Router.Connect("mallory", _ => Task.CompletedTask));
+    }
+
+    [Fact]
+    public async Task SignOut_EndsChatAtOnceAndTellsTheSignedOutTabs()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.FromSeconds(3), ReconnectGrace = TimeSpan.FromSeconds(60) });
+        var hamza = fixture.Connect("hamza", "session-1");
+        var karam = fixture.Connect("karam", "session-2");
+        hamza.Connection.Pick("karam");
+        karam.Connection.Pick("hamza");
+
+        fixture.Router.SignOut("hamza", "session-1");
+
+        await hamza.Events.WaitForAsync<SignedOut>();
+        var ended = await karam.Events.WaitForAsync<ChatEnded>();
+        Assert.Equal(ChatEndReason.Left, ended.Reason);
+        Assert.Equal(PickResult.Disconnected, hamza.Connection.Pick("karam"));
+        Assert.Equal(1, fixture.Router.TrackedUserCount);
+    }
+
+    [Fact]
+    public async Task SignOut_OfOneSession_LeavesTheUsersOtherSessions()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var (laptop, laptopEvents) = _fixture.Connect("hamza", "laptop");
+        var (phone, phoneEvents) = _fixture.Connect("hamza", "phone");
+
+        Router.SignOut("hamza", "laptop");
+
+        await laptopEvents.WaitForAsync<SignedOut>();
+        Assert.DoesNotContain(phoneEvents.Events, e => e is SignedOut);
+        Assert.Equal(SendStatus.Delivered, phone.Send("from my phone").Status);
+        Assert.Equal(SendStatus.Disconnected, laptop.Send("from my laptop").Status);
+        Assert.Equal("from my phone", (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
+    }
+
+    [Fact]
+    public async Task LeaveGrace_AReloadWithinIt_KeepsTheChat()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.FromSeconds(3), ReconnectGrace = TimeSpan.FromSeconds(60) });
+        var pair = await fixture.PairAsync("hamza", "karam");
+
+        pair.B.Dispose();
+        fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        var (reloaded, _) = fixture.Connect("karam");
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("hamza", reloaded.Initial.Conversation?.Partner);
+        Assert.DoesNotContain(pair.AEvents.Events, e => e is ChatEnded);
+        Assert.Equal(SendStatus.Delivered, reloaded.Send("back").Status);
+    }
+
+    [Fact]
+    public async Task LeaveGrace_WhenItRunsOut_PartnerIsToldTheyLeft()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.FromSeconds(3), ReconnectGrace = TimeSpan.FromSeconds(60) });
+        var pair = await fixture.PairAsync("hamza", "karam");
+
+        pair.B.Dispose();
+        fixture.Time.Advance(TimeSpan.FromSeconds(2.9));
+        Assert.DoesNotContain(pair.AEvents.Events, e => e is ChatEnded);
+        fixture.Time.Advance(TimeSpan.FromSeconds(0.2));
+
+        var ended = await pair.AEvents.WaitForAsync<ChatEnded>();
+        Assert.Equal(ChatEndReason.Left, ended.Reason);
+        Assert.Equal(1, fixture.Router.TrackedUserCount);
+        Assert.Empty(fixture.Router.FindInvariantViolations());
+    }
+
+    [Fact]
+    public async Task ReconnectGrace_ConnectionDropAndReturn_KeepsChatAndMessagesSentMeanwhile()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.FromSeconds(3), ReconnectGrace = TimeSpan.FromSeconds(60) });
+        var pair = await fixture.PairAsync("hamza", "karam");
+
+        pair.B.SetReachable(false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        pair.A.Send("while you were away");
+        pair.B.SetReachable(true);
+        fixture.Time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("while you were away", (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
+        Assert.DoesNotContain(pair.AEvents.Events, e => e is ChatEnded);
+        Assert.NotNull(pair.B.GetSnapshot().Conversation);
+    }
+
+    [Fact]
+    public async Task ReconnectGrace_WhenItRunsOut_PartnerIsToldTheyLeft()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.FromSeconds(3), ReconnectGrace = TimeSpan.FromSeconds(60) });
+        var pair = await fixture.PairAsync("hamza", "karam");
+
+        pair.B.SetReachable(false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.DoesNotContain(pair.AEvents.Events, e => e is ChatEnded);
+        fixture.Time.Advance(TimeSpan.FromSeconds(2));
+
+        var ended = await pair.AEvents.WaitForAsync<ChatEnded>();
+        Assert.Equal(("karam", ChatEndReason.Left), (ended.EndedBy, ended.Reason));
+        pair.B.SetReachable(true);
+        Assert.Null(pair.B.GetSnapshot().Conversation);
+        Assert.Equal(PresenceStatus.Online, pair.A.GetSnapshot().Presence["karam"]);
+    }
+
+    [Fact]
+    public async Task Presence_FollowsOnlineWaitingInChatAndOffline()
+    {
+        var (hira, hiraEvents) = _fixture.Connect("hira");
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (karam, _) = _fixture.Connect("karam");
+
+        hamza.Pick("karam");
+        await hiraEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "hamza" && e.Status == PresenceStatus.Waiting);
+        karam.Pick("hamza");
+        await hiraEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "karam" && e.Status == PresenceStatus.InChat);
+        hamza.Dispose();
+        await hiraEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "hamza" && e.Status == PresenceStatus.Offline);
+        await hiraEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "karam" && e.Status == PresenceStatus.Online);
+
+        var presence = hira.GetSnapshot().Presence;
+        Assert.Equal(PresenceStatus.Online, presence["karam"]);
+        Assert.False(presence.ContainsKey("hamza"));
+    }
+
+    [Fact]
+    public async Task Transcript_KeepsOnlyTheNewestMessagesUpToTheLimit()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, TranscriptLimit = 10 });
+        var pair = await fixture.PairAsync("hamza", "karam");
+
+        for (var i = 1; i <= 25; i++)
+        {
+            pair.A.Send($"m{i}");
+        }
+
+        var kept = pair.B.GetSnapshot().Conversation!.Messages;
+        Assert.Equal(Enumerable.Range(16, 10).Select(i => $"m{i}"), kept.Select(m => m.Text));
+        Assert.Equal(25, (await pair.BEvents.WaitForMessagesAsync(25)).Count);
+    }
+
+    [Fact]
+    public async Task Send_StampsTimeFromTheTimeProvider()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        _fixture.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var result = pair.A.Send("hi");
+
+        Assert.Equal(_fixture.Time.GetUtcNow(), result.Message!.SentAt);
+    }
+}

@@ -1,0 +1,47 @@
+using BlazorChat.Accounts;
+using BlazorChat.Chat;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BlazorChat.Tests.Chat;
+
+/// <summary>A real ChatRouter over a fixed set of accounts, with time under the test's control.</summary>
+public sealed class RouterFixture
+{
+    public static readonly string[] DefaultUsers = ["hamza", "karam", "hira", "rushna", "hassaan", "zara"];
+
+    public RouterFixture(ChatOptions? options = null, IEnumerable<string>? users = null)
+    {
+        Options = options ?? new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero };
+        Accounts = new AccountDirectory(users ?? DefaultUsers);
+        Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<ChatRouter>.Instance);
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+
+    public ChatOptions Options { get; }
+
+    public AccountDirectory Accounts { get; }
+
+    public ChatRouter Router { get; }
+
+    public (ChatConnection Connection, EventRecorder Events) Connect(string user, string? sessionId = null)
+    {
+        var recorder = new EventRecorder();
+        return (Router.Connect(user, recorder.Handle, sessionId), recorder);
+    }
+
+    /// <summary>Connects both users and pairs them, waiting until both have been told.</summary>
+    public async Task<Pair> PairAsync(string first, string second)
+    {
+        var a = Connect(first);
+        var b = Connect(second);
+        Assert.Equal(PickResult.Waiting, a.Connection.Pick(second));
+        Assert.Equal(PickResult.Paired, b.Connection.Pick(first));
+        var started = await a.Events.WaitForAsync<ChatStarted>();
+        await b.Events.WaitForAsync<ChatStarted>();
+        return new Pair(a.Connection, a.Events, b.Connection, b.Events, started.ConversationId);
+    }
+}
+
+public sealed record Pair(ChatConnection A, EventRecorder AEvents, ChatConnection B, EventRecorder BEvents, long ConversationId);
