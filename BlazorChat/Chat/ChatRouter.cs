@@ -653,12 +653,16 @@ public sealed class ChatRouter
         _ => PresenceStatus.Online,
     };
 
+    /// <summary>Tells everyone else; a user's own tabs do not show their own status.</summary>
     private void BroadcastPresence(UserState user)
     {
         var changed = new PresenceChanged(user.Name, StatusOf(user));
         foreach (var other in _users.Values)
         {
-            PostToUser(other, changed);
+            if (other != user)
+            {
+                PostToUser(other, changed);
+            }
         }
     }
 

@@ -1,0 +1,192 @@
+using BlazorChat.Chat;
+using BlazorChat.Components.Chat;
+
+namespace BlazorChat.Tests.Components;
+
+public sealed class ChatPageTests : ComponentTestContext
+{
+    [Fact]
+    public void Render_Interactive_ListsEveryOtherUserAndJoinsTheRouter()
+    {
+        var cut = Render<ChatPage>();
+
+        var names = cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user"));
+        Assert.Equal(["hassaan", "hira", "karam", "rushna", "zara"], names);
+        Assert.Equal("true", cut.Find(".chat-page").GetAttribute("data-interactive"));
+        Assert.Equal(1, Router.ConnectionCount);
+    }
+
+    [Fact]
+    public void Render_Prerendering_DoesNotJoinTheRouter()
+    {
+        SetRendererInfo(new RendererInfo("Static", false));
+
+        var cut = Render<ChatPage>();
+
+        Assert.Equal(0, Router.ConnectionCount);
+        Assert.Equal("false", cut.Find(".chat-page").GetAttribute("data-interactive"));
+        Assert.Contains("Connecting", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispose_RemovesTheRouterSubscription()
+    {
+        var (karam, karamEvents) = Fixture.Connect("karam");
+        var cut = Render<ChatPage>();
+        Assert.Equal(2, Router.ConnectionCount);
+
+        await DisposeComponentsAsync();
+
+        Assert.Equal(1, Router.ConnectionCount);
+        await karamEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "hamza" && e.Status == PresenceStatus.Offline);
+        Assert.False(karam.GetSnapshot().Presence.ContainsKey("hamza"));
+        _ = cut;
+    }
+
+    [Fact]
+    public async Task ClickChat_SendsAStandingRequestAndShowsWaiting()
+    {
+        var (_, karamEvents) = Fixture.Connect("karam");
+        var cut = Render<ChatPage>();
+
+        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+
+        var request = await karamEvents.WaitForAsync<ChatRequestReceived>();
+        Assert.Equal("hamza", request.From);
+        cut.WaitForAssertion(() => Assert.Contains("waiting for karam", cut.Find("[data-testid=waiting]").TextContent, StringComparison.Ordinal));
+        await cut.Find("button[aria-label='Withdraw request to karam']").ClickAsync(new MouseEventArgs());
+        await karamEvents.WaitForAsync<ChatRequestWithdrawn>();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=waiting]")));
+    }
+
+    [Fact]
+    public void IncomingRequest_IsShownOnThePickersRow()
+    {
+        var cut = Render<ChatPage>();
+        var (karam, _) = Fixture.Connect("karam");
+
+        karam.Pick("hamza");
+
+        cut.WaitForAssertion(() =>
+        {
+            var row = cut.Find("[data-user=karam]");
+            Assert.Contains("wants to chat with you", row.TextContent, StringComparison.Ordinal);
+            Assert.Equal("Waiting", row.GetAttribute("data-status"));
+        });
+        Assert.Equal("karam", cut.FindAll("[data-testid=user-row]")[0].GetAttribute("data-user"));
+    }
+
+    [Fact]
+    public async Task MutualPick_ShowsAllowedNoticeAndTheChat()
+    {
+        var (karam, karamEvents) = Fixture.Connect("karam");
+        var cut = Render<ChatPage>();
+        karam.Pick("hamza");
+
+        await cut.WaitForElement("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+
+        await karamEvents.WaitForAsync<ChatStarted>();
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("you are allowed to chat now", cut.Find("[data-testid=allowed-notice]").TextContent.Trim());
+            Assert.Equal("karam", cut.Find("[data-testid=chat-partner]").TextContent);
+        });
+    }
+
+    [Fact]
+    public async Task MessagesBothWays_AreShownWithSenderAsText()
+    {
+        var (karam, karamEvents) = Fixture.Connect("karam");
+        karam.Pick("hamza");
+        var cut = Render<ChatPage>();
+        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+        await karamEvents.WaitForAsync<ChatStarted>();
+
+        karam.Send("<b>hi</b> <img src=x onerror=alert(1)>");
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=message]")));
+        await cut.Find("#message-input").InputAsync(new ChangeEventArgs { Value = "hello karam" });
+        await cut.Find("#message-input").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" });
+
+        Assert.Equal("hello karam", (await karamEvents.WaitForAsync<MessageReceived>(e => e.Message.Sender == "hamza")).Message.Text);
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=message]").Count));
+        var messages = cut.FindAll("[data-testid=message]");
+        Assert.Equal("<b>hi</b> <img src=x onerror=alert(1)>", messages[0].QuerySelector(".message-text")!.TextContent);
+        Assert.Empty(messages[0].QuerySelectorAll("b, img"));
+        Assert.Equal("karam", messages[0].QuerySelector(".message-sender")!.TextContent);
+        Assert.Equal("hamza", messages[1].QuerySelector(".message-sender")!.TextContent);
+        Assert.Contains("mine", messages[1].ClassName, StringComparison.Ordinal);
+        Assert.Equal("", cut.Find("#message-input").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task TypingEnd_ReturnsBothToTheListAndSaysWhoEndedIt()
+    {
+        var (karam, karamEvents) = Fixture.Connect("karam");
+        karam.Pick("hamza");
+        var cut = Render<ChatPage>();
+        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+        await karamEvents.WaitForAsync<ChatStarted>();
+
+        await cut.WaitForElement("#message-input").InputAsync(new ChangeEventArgs { Value = " @END " });
+        await cut.Find("#message-input").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" });
+
+        var ended = await karamEvents.WaitForAsync<ChatEnded>();
+        Assert.Equal("hamza", ended.EndedBy);
+        cut.WaitForAssertion(() => Assert.Equal("You ended the chat with karam.", cut.Find("[data-testid=notice]").TextContent.Trim()));
+        Assert.NotEmpty(cut.FindAll("[data-testid=user-row]"));
+        Assert.Null(karam.GetSnapshot().Conversation);
+    }
+
+    [Fact]
+    public async Task PartnerEnds_ShowsWhoEndedIt()
+    {
+        var (karam, karamEvents) = Fixture.Connect("karam");
+        karam.Pick("hamza");
+        var cut = Render<ChatPage>();
+        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+        await karamEvents.WaitForAsync<ChatStarted>();
+
+        karam.Send("@end");
+
+        cut.WaitForAssertion(() => Assert.Equal("karam ended the chat.", cut.Find("[data-testid=notice]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task PartnerLeaves_ShowsThatTheyLeft()
+    {
+        var (karam, karamEvents) = Fixture.Connect("karam");
+        karam.Pick("hamza");
+        var cut = Render<ChatPage>();
+        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+        await karamEvents.WaitForAsync<ChatStarted>();
+
+        karam.Dispose();
+
+        cut.WaitForAssertion(() => Assert.Equal("karam left. The chat has ended.", cut.Find("[data-testid=notice]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task Render_DuringAChat_ShowsTheCurrentTranscript()
+    {
+        var pair = await Fixture.PairAsync("hamza", "karam");
+        pair.A.Send("before the reload");
+        pair.B.Send("welcome back");
+
+        var cut = Render<ChatPage>();
+
+        var texts = cut.FindAll(".message-text").Select(m => m.TextContent);
+        Assert.Equal(["before the reload", "welcome back"], texts);
+        Assert.Equal("karam", cut.Find("[data-testid=chat-partner]").TextContent);
+    }
+
+    [Fact]
+    public async Task SignedOutElsewhere_NavigatesToSignIn()
+    {
+        var cut = Render<ChatPage>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+
+        Router.SignOut("hamza", "hamza-session");
+
+        await Task.Run(() => cut.WaitForAssertion(() => Assert.EndsWith("/signin", navigation.Uri, StringComparison.Ordinal)));
+    }
+}

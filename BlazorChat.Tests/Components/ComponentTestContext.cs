@@ -1,0 +1,38 @@
+using BlazorChat.Accounts;
+using BlazorChat.Chat;
+using BlazorChat.Components.Chat;
+using BlazorChat.Tests.Chat;
+using Bunit.TestDoubles;
+using MudBlazor.Services;
+
+namespace BlazorChat.Tests.Components;
+
+/// <summary>
+/// bUnit with MudBlazor set up as TOOLCHAIN.md says, a real ChatRouter, and a signed-in user. Disposed
+/// asynchronously, or MudBlazor's services throw.
+/// </summary>
+public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
+{
+    protected ComponentTestContext(string signedInAs = "hamza")
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(Fixture.Accounts);
+        Services.AddSingleton(Fixture.Router);
+        Services.AddScoped<ChatCircuit>();
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized(signedInAs);
+        Authorization.SetClaims(new System.Security.Claims.Claim(AccountClaims.SessionId, $"{signedInAs}-session"));
+        SetRendererInfo(new RendererInfo("Server", true));
+    }
+
+    protected RouterFixture Fixture { get; } = new();
+
+    protected ChatRouter Router => Fixture.Router;
+
+    protected BunitAuthorizationContext Authorization { get; }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
