@@ -19,6 +19,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton(Fixture.Accounts);
         Services.AddSingleton(Fixture.Router);
+        Services.AddSingleton<TimeProvider>(Fixture.Time);
         Services.AddScoped<ChatCircuit>();
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(signedInAs);

@@ -1,0 +1,129 @@
+using BlazorChat.Chat;
+using BlazorChat.Components.Chat;
+
+namespace BlazorChat.Tests.Components;
+
+public sealed class ChatPanelTests : ComponentTestContext
+{
+    private async Task<(IRenderedComponent<ChatPanel> Cut, Tests.Chat.Pair Pair)> RenderChatAsync(int maxLength = 4000)
+    {
+        var pair = await Fixture.PairAsync("hamza", "karam");
+        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
+        var cut = Render<ChatPanel>(p => p
+            .Add(c => c.Connection, pair.A)
+            .Add(c => c.Conversation, conversation)
+            .Add(c => c.Me, "hamza")
+            .Add(c => c.MaxMessageLength, maxLength));
+        return (cut, pair);
+    }
+
+    [Fact]
+    public async Task Render_ShowsPartnerNoticeAndALabelledMessageBox()
+    {
+        var (cut, _) = await RenderChatAsync();
+
+        Assert.Equal("karam", cut.Find("[data-testid=chat-partner]").TextContent);
+        Assert.Equal(ChatPanel.AllowedNotice, cut.Find("[data-testid=allowed-notice]").TextContent.Trim());
+        Assert.Equal("Message", cut.Find("label[for=message-input]").TextContent);
+        Assert.NotNull(cut.Find("button[aria-label=Send]"));
+    }
+
+    [Fact]
+    public async Task Enter_SendsAndClearsTheBox()
+    {
+        var (cut, pair) = await RenderChatAsync();
+
+        cut.Find("#message-input").Input("hello");
+        cut.Find("#message-input").KeyDown(new KeyboardEventArgs { Key = "Enter" });
+
+        Assert.Equal("hello", (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
+        Assert.Equal("", cut.Find("#message-input").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task ShiftEnterOrOtherKeys_DoNotSend()
+    {
+        var (cut, pair) = await RenderChatAsync();
+
+        cut.Find("#message-input").Input("not yet");
+        cut.Find("#message-input").KeyDown(new KeyboardEventArgs { Key = "Enter", ShiftKey = true });
+        cut.Find("#message-input").KeyDown(new KeyboardEventArgs { Key = "a" });
+
+        Assert.Empty(pair.B.GetSnapshot().Conversation!.Messages);
+        Assert.Equal("not yet", cut.Find("#message-input").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task SendButton_Sends()
+    {
+        var (cut, pair) = await RenderChatAsync();
+
+        cut.Find("#message-input").Input("by button");
+        cut.Find("button[aria-label=Send]").Click();
+
+        Assert.Equal("by button", (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
+    }
+
+    [Fact]
+    public async Task TooLong_ShowsTheReasonAndKeepsTheText()
+    {
+        var (cut, pair) = await RenderChatAsync();
+        var text = new string('x', 4001);
+
+        cut.Find("#message-input").Input(text);
+        cut.Find("#message-input").KeyDown(new KeyboardEventArgs { Key = "Enter" });
+
+        Assert.Equal("This message is longer than 4,000 characters. Shorten it and send again.", cut.Find("[data-testid=send-error]").TextContent);
+        Assert.Equal(text, cut.Find("#message-input").GetAttribute("value"));
+        Assert.Empty(pair.B.GetSnapshot().Conversation!.Messages);
+    }
+
+    [Fact]
+    public async Task SendAfterPartnerEnded_SaysSoAndKeepsTheText()
+    {
+        var (cut, pair) = await RenderChatAsync();
+        pair.B.Send("@end");
+
+        cut.Find("#message-input").Input("are you there?");
+        cut.Find("#message-input").KeyDown(new KeyboardEventArgs { Key = "Enter" });
+
+        Assert.Equal("This chat has ended; the message was not sent.", cut.Find("[data-testid=send-error]").TextContent);
+        Assert.Equal("are you there?", cut.Find("#message-input").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task EndChatButton_EndsTheChatForBoth()
+    {
+        var (cut, pair) = await RenderChatAsync();
+
+        cut.FindAll("button").Single(b => b.TextContent.Contains("End chat", StringComparison.Ordinal)).Click();
+
+        var ended = await pair.BEvents.WaitForAsync<ChatEnded>();
+        Assert.Equal("hamza", ended.EndedBy);
+    }
+
+    [Fact]
+    public async Task Messages_UseAutoDirectionAndShowTheirTime()
+    {
+        var (_, pair) = await RenderChatAsync();
+        pair.B.Send("مرحبا");
+        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
+
+        var cut = Render<ChatPanel>(p => p
+            .Add(c => c.Connection, pair.A)
+            .Add(c => c.Conversation, conversation)
+            .Add(c => c.Me, "hamza")
+            .Add(c => c.TimeZone, TimeZoneInfo.FindSystemTimeZoneById("Asia/Karachi")));
+
+        var message = cut.Find("[data-testid=message]");
+        Assert.Equal("auto", message.QuerySelector(".message-text")!.GetAttribute("dir"));
+        Assert.Equal("2026-11-24T09:00:00.0000000+00:00", message.QuerySelector("time")!.GetAttribute("datetime"));
+        Assert.Equal("14:00", message.QuerySelector("time")!.TextContent);
+        Fixture.Time.Advance(TimeSpan.FromDays(2));
+        pair.B.Send("two days later");
+        conversation.Messages.Add((await pair.AEvents.WaitForAsync<MessageReceived>(e => e.Message.Sequence == 2)).Message);
+        conversation.LastSequence = 2;
+        cut.Render();
+        Assert.Equal("24 Nov 14:00", cut.Find("[data-testid=message] time").TextContent);
+    }
+}

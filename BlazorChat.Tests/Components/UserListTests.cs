@@ -1,0 +1,111 @@
+using BlazorChat.Chat;
+using BlazorChat.Components.Chat;
+using BlazorChat.Components.Users;
+
+namespace BlazorChat.Tests.Components;
+
+public sealed class UserListTests : ComponentTestContext
+{
+    private IRenderedComponent<UserList> RenderFor(ChatConnection connection, IReadOnlyList<string>? userNames = null) =>
+        Render<UserList>(p => p
+            .Add(c => c.Connection, connection)
+            .Add(c => c.State, ChatViewState.From(connection.GetSnapshot()))
+            .Add(c => c.UserNames, userNames ?? Fixture.Accounts.UserNames));
+
+    [Fact]
+    public void Render_ShowsEachOtherUsersStatus()
+    {
+        Fixture.Connect("karam");
+        var (rushna, _) = Fixture.Connect("rushna");
+        var (hira, _) = Fixture.Connect("hira");
+        rushna.Pick("zara");
+        hira.Pick("karam");
+        var (karam2, _) = Fixture.Connect("karam");
+        karam2.Pick("hira");
+        var (hamza, _) = Fixture.Connect("hamza");
+
+        var cut = RenderFor(hamza);
+
+        string Status(string user) => cut.Find($"[data-user={user}] .user-status").TextContent;
+        Assert.Equal("in a chat", Status("karam"));
+        Assert.Equal("in a chat", Status("hira"));
+        Assert.Equal("waiting for someone", Status("rushna"));
+        Assert.Equal("offline", Status("zara"));
+        Assert.Empty(cut.FindAll("[data-user=hamza]"));
+    }
+
+    [Fact]
+    public void Render_OrdersRequestsFirstThenOnlineThenOffline()
+    {
+        var (zara, _) = Fixture.Connect("zara");
+        Fixture.Connect("rushna");
+        var (hamza, _) = Fixture.Connect("hamza");
+        zara.Pick("hamza");
+
+        var cut = RenderFor(hamza);
+
+        var order = cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user"));
+        Assert.Equal(["zara", "rushna", "hassaan", "hira", "karam"], order);
+        Assert.Single(cut.FindAll("[data-testid=wants-to-chat]"));
+    }
+
+    [Fact]
+    public void Render_WithManyUsers_OffersASearchThatFilters()
+    {
+        string[] many = [.. Enumerable.Range(1, 20).Select(i => $"student{i:00}"), "hamza"];
+        var fixture = new Tests.Chat.RouterFixture(users: many);
+        var hamza = fixture.Router.Connect("hamza", _ => Task.CompletedTask);
+        var cut = Render<UserList>(p => p
+            .Add(c => c.Connection, hamza)
+            .Add(c => c.State, ChatViewState.From(hamza.Initial))
+            .Add(c => c.UserNames, fixture.Accounts.UserNames));
+
+        cut.Find("input").Input("student1");
+
+        Assert.Equal(
+            ["student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19"],
+            cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user")));
+    }
+
+    [Fact]
+    public async Task ClickChat_PicksThatUser()
+    {
+        var (_, karamEvents) = Fixture.Connect("karam");
+        var (hamza, _) = Fixture.Connect("hamza");
+        var cut = RenderFor(hamza);
+
+        cut.Find("button[aria-label='Chat with karam']").Click();
+
+        Assert.Equal("hamza", (await karamEvents.WaitForAsync<ChatRequestReceived>()).From);
+        Assert.Equal("karam", hamza.GetSnapshot().Pick);
+    }
+
+    [Fact]
+    public void Render_WhileWaiting_ShowsWaitingAndAWithdrawButton()
+    {
+        var (hamza, _) = Fixture.Connect("hamza");
+        hamza.Pick("karam");
+
+        var cut = RenderFor(hamza);
+        cut.Find("[data-testid=waiting] button").Click();
+
+        Assert.Contains("waiting for karam", cut.Find("[data-testid=waiting]").TextContent, StringComparison.Ordinal);
+        Assert.Null(hamza.GetSnapshot().Pick);
+    }
+
+    [Fact]
+    public void Render_MarkupInAUserName_IsShownAsText()
+    {
+        const string name = "<img src=x onerror=alert(1)>";
+        var fixture = new Tests.Chat.RouterFixture(users: ["hamza", name]);
+        var hamza = fixture.Router.Connect("hamza", _ => Task.CompletedTask);
+
+        var cut = Render<UserList>(p => p
+            .Add(c => c.Connection, hamza)
+            .Add(c => c.State, ChatViewState.From(hamza.Initial))
+            .Add(c => c.UserNames, fixture.Accounts.UserNames));
+
+        Assert.Equal(name, cut.Find(".user-name").TextContent);
+        Assert.Empty(cut.FindAll(".user-list img"));
+    }
+}
