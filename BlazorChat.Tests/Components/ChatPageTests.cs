@@ -134,6 +134,7 @@ public sealed class ChatPageTests : ComponentTestContext
         Assert.Equal("hamza", ended.EndedBy);
         cut.WaitForAssertion(() => Assert.Equal("You ended the chat with karam.", cut.Find("[data-testid=notice]").TextContent.Trim()));
         Assert.NotEmpty(cut.FindAll("[data-testid=user-row]"));
+        Assert.Empty(cut.FindAll("[data-testid=wants-to-chat]"));
         Assert.Null(karam.GetSnapshot().Conversation);
     }
 

@@ -6,6 +6,8 @@ using BlazorChat.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -24,12 +26,11 @@ public static class BlazorChatExtensions
     public static WebApplicationBuilder AddBlazorChat(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var contentRoot = builder.Environment.ContentRootPath;
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(config =>
         {
-            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomCenter;
+            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.TopCenter;
             config.SnackbarConfiguration.PreventDuplicates = false;
             config.SnackbarConfiguration.VisibleStateDuration = 5000;
             config.SnackbarConfiguration.ShowCloseIcon = true;
@@ -52,12 +53,23 @@ public static class BlazorChatExtensions
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
 
-        var connectionString = ResolveConnectionString(
-            builder.Configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString, contentRoot);
-        services.AddDbContextFactory<BlazorChatDbContext>(options => options.UseSqlite(connectionString));
+        // Read when first needed, so configuration layered on late (tests, hosts) is honoured.
+        services.AddDbContextFactory<BlazorChatDbContext>((sp, options) =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            options.UseSqlite(ResolveConnectionString(
+                configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString, environment.ContentRootPath));
+        });
 
-        var keysPath = Path.GetFullPath(Path.Combine(contentRoot, builder.Configuration["DataProtection:KeysPath"] ?? "App_Data/keys"));
-        services.AddDataProtection().SetApplicationName("BlazorChat").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        // Keys persist, so a restart keeps people signed in and antiforgery tokens valid.
+        services.AddDataProtection().SetApplicationName("BlazorChat");
+        services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, IHostEnvironment, ILoggerFactory>(
+            (options, configuration, environment, loggers) =>
+            {
+                var keys = Path.GetFullPath(Path.Combine(environment.ContentRootPath, configuration["DataProtection:KeysPath"] ?? "App_Data/keys"));
+                options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(keys), loggers);
+            });
 
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>();

@@ -58,7 +58,9 @@ public sealed class ChatViewState
                 IncomingRequests.Remove(e.From);
                 break;
             case ChatStarted e when Conversation?.Id != e.ConversationId:
+                // Pairing uses up both picks: the partner's request is answered.
                 Pick = null;
+                IncomingRequests.Remove(e.Partner);
                 Conversation = new ConversationView(e.ConversationId, e.Partner, e.StartedAt, []);
                 break;
             case MessageReceived e when Conversation is { } c && c.Id == e.ConversationId:

@@ -1,0 +1,76 @@
+using Microsoft.Playwright;
+
+namespace BlazorChat.Tests.EndToEnd;
+
+/// <summary>One app server and one headless Chromium shared by the browser tests; each test opens its own contexts (people).</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public BlazorChatServer Server { get; } = new();
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Debian's Chromium unless BLAZORCHAT_CHROMIUM names another (Playwright cannot download browsers here).</summary>
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("BLAZORCHAT_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public static string ScreenshotDirectory =>
+        Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium was not found at {ChromiumPath}. Run the test command from README.md (it installs Debian's chromium), or set BLAZORCHAT_CHROMIUM.");
+        }
+
+        Server.Start();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+            ],
+        });
+        Assertions.SetDefaultExpectTimeout(15_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    /// <summary>A new person: a fresh browser context, signed in and on the user list once it is live.</summary>
+    public async Task<IPage> SignInAsync(IBrowserContext context, string userName, string password)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(Server.BaseAddress, "/").ToString());
+        await page.GetByLabel("Username").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await WaitUntilLiveAsync(page);
+        return page;
+    }
+
+    /// <summary>The prerendered page arrives before the circuit; clicks before it is live are lost.</summary>
+    public static Task WaitUntilLiveAsync(IPage page) =>
+        Assertions.Expect(page.Locator(".chat-page[data-interactive=true]")).ToBeVisibleAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,103 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BlazorChat.Tests.EndToEnd;
+
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class ChatFlowTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task TwoPeople_PickEachOther_ChatBothWays_AndEndWithAtEnd()
+    {
+        await using var hamzaContext = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1024, Height = 720 } });
+        await using var karamContext = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var hamza = await fixture.SignInAsync(hamzaContext, "hamza", "123");
+        var karam = await fixture.SignInAsync(karamContext, "karam", "naveed");
+        await Expect(hamza.GetByTestId("signed-in-user")).ToHaveTextAsync("hamza");
+
+        // One-sided pick: a standing request, no chat yet.
+        await hamza.GetByRole(AriaRole.Button, new() { Name = "Chat with karam" }).ClickAsync();
+        await Expect(hamza.GetByTestId("waiting")).ToContainTextAsync("waiting for karam");
+        await Expect(karam.Locator("[data-user=hamza] [data-testid=wants-to-chat]")).ToHaveTextAsync("wants to chat with you");
+        await Expect(hamza.GetByTestId("allowed-notice")).ToHaveCountAsync(0);
+
+        // Mutual pick: both are told they may chat.
+        await karam.GetByRole(AriaRole.Button, new() { Name = "Chat with hamza" }).ClickAsync();
+        await Expect(hamza.GetByTestId("allowed-notice")).ToHaveTextAsync("you are allowed to chat now");
+        await Expect(karam.GetByTestId("allowed-notice")).ToHaveTextAsync("you are allowed to chat now");
+        await Expect(hamza.GetByTestId("chat-partner")).ToHaveTextAsync("karam");
+
+        // Messages both ways, in order, markup shown as text.
+        await SendAsync(hamza, "Hello karam");
+        await SendAsync(hamza, "<b>not bold</b>");
+        await SendAsync(karam, "Hi hamza 👋");
+        string[] expected = ["Hello karam", "<b>not bold</b>", "Hi hamza 👋"];
+        await Expect(karam.Locator(".message-text")).ToHaveTextAsync(expected);
+        await Expect(hamza.Locator(".message-text")).ToHaveTextAsync(expected);
+        await Expect(karam.Locator(".message-text b")).ToHaveCountAsync(0);
+        await Expect(karam.Locator("[data-testid=message]").First.Locator(".message-sender")).ToHaveTextAsync("hamza");
+        await Expect(hamza.GetByLabel("Message", new() { Exact = true })).ToHaveValueAsync("");
+
+        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
+        await hamza.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-desktop.png") });
+        await karam.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-phone.png") });
+
+        // @end ends it for both; both are back on the list and told who ended it.
+        await SendAsync(karam, "@end", expectBoxToStay: false);
+        await Expect(hamza.GetByTestId("notice")).ToHaveTextAsync("karam ended the chat.");
+        await Expect(karam.GetByTestId("notice")).ToHaveTextAsync("You ended the chat with hamza.");
+        await Expect(hamza.GetByRole(AriaRole.Button, new() { Name = "Chat with karam" })).ToBeVisibleAsync();
+        await Expect(karam.GetByRole(AriaRole.Button, new() { Name = "Chat with hamza" })).ToBeVisibleAsync();
+        await Expect(karam.GetByTestId("wants-to-chat")).ToHaveCountAsync(0);
+        await Expect(hamza.Locator("#message-input")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task WrongPassword_ShowsOneGenericMessageAndStaysSignedOut()
+    {
+        await using var context = await fixture.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Server.BaseAddress, "/signin").ToString());
+
+        await page.GetByLabel("Username").FillAsync("hira");
+        await page.GetByLabel("Password").FillAsync("not-her-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(page.GetByTestId("signin-error")).ToHaveTextAsync("Invalid username or password");
+        await Expect(page.GetByLabel("Username")).ToHaveValueAsync("hira");
+        await Expect(page.GetByLabel("Password")).ToHaveValueAsync("");
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "BlazorChat.Auth");
+        await page.GotoAsync(new Uri(fixture.Server.BaseAddress, "/").ToString());
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheChatAndTellsThePartner()
+    {
+        await using var hiraContext = await fixture.Browser.NewContextAsync();
+        await using var rushnaContext = await fixture.Browser.NewContextAsync();
+        var hira = await fixture.SignInAsync(hiraContext, "hira", "najeeb");
+        var rushna = await fixture.SignInAsync(rushnaContext, "rushna", "shah");
+        await hira.GetByRole(AriaRole.Button, new() { Name = "Chat with rushna" }).ClickAsync();
+        await rushna.GetByRole(AriaRole.Button, new() { Name = "Chat with hira" }).ClickAsync();
+        await Expect(hira.GetByTestId("allowed-notice")).ToBeVisibleAsync();
+
+        await rushna.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Expect(rushna).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin$"));
+        await Expect(hira.GetByTestId("notice")).ToHaveTextAsync("rushna left. The chat has ended.");
+        await Expect(hira.Locator("[data-user=rushna]")).ToHaveAttributeAsync("data-status", "Offline");
+    }
+
+    private static async Task SendAsync(IPage page, string text, bool expectBoxToStay = true)
+    {
+        var box = page.GetByLabel("Message", new() { Exact = true });
+        await box.FillAsync(text);
+        await box.PressAsync("Enter");
+        if (expectBoxToStay)
+        {
+            await Expect(box).ToHaveValueAsync("");
+        }
+    }
+}
