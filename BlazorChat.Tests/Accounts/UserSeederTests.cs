@@ -174,6 +174,21 @@ public sealed class UserSeederTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SeedAsync_HeaderOnlyFileAndEmptyDatabase_Throws()
+    {
+        // Arrange
+        await _database.WriteSeedFileAsync("username,password\n");
+        var seeder = _database.CreateSeeder(_hasher);
+
+        // Act
+        var error = await Assert.ThrowsAsync<SeedFileException>(() => seeder.SeedAsync(CancellationToken.None));
+
+        // Assert
+        Assert.Contains("nobody could sign in", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _database.ReadUsersAsync());
+    }
+
+    [Fact]
     public async Task SeedAsync_MissingFileAndExistingAccounts_ReturnsZero()
     {
         // Arrange

@@ -13,6 +13,13 @@ namespace BlazorChat.Tests.Components;
 /// </summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 {
+    static ComponentTestContext()
+    {
+        // Router events reach a page through the thread pool; when the suite runs in parallel on two
+        // cores that can take more than bUnit's default one second. Waits still end as soon as they pass.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
     protected ComponentTestContext(string signedInAs = "hamza")
     {
         JSInterop.Mode = JSRuntimeMode.Loose;

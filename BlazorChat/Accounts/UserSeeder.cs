@@ -37,6 +37,11 @@ public sealed partial class UserSeeder(
 
         var users = SeedUserCsv.Parse(await File.ReadAllTextAsync(path, cancellationToken), Path.GetFileName(path));
         var existing = (await db.Users.Select(u => u.NormalizedUserName).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        if (users.Count == 0 && existing.Count == 0)
+        {
+            throw new SeedFileException($"The seed file {path} lists no account and the database has none: nobody could sign in.");
+        }
+
         var missing = users.Where(u => !existing.Contains(UserAccount.Normalize(u.UserName))).ToList();
         if (missing.Count == 0)
         {

@@ -11,6 +11,7 @@ public static partial class UserNameRules
 
     public static bool IsValid(string? userName) => userName is not null && Pattern().IsMatch(userName);
 
-    [GeneratedRegex(@"^[\p{L}\p{Nd}._-]{1,32}$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET $ also matches before a final line break, which would let "name\n" through.
+    [GeneratedRegex(@"^[\p{L}\p{Nd}._-]{1,32}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
