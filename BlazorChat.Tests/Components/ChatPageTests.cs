@@ -96,11 +96,7 @@ public sealed class ChatPageTests : ComponentTestContext
     [Fact]
     public async Task MessagesBothWays_AreShownWithSenderAsText()
     {
-        var (karam, karamEvents) = Fixture.Connect("karam");
-        karam.Pick("hamza");
-        var cut = Render<ChatPage>();
-        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
-        await karamEvents.WaitForAsync<ChatStarted>();
+        var (cut, karam, karamEvents) = await RenderPairedWithKaramAsync();
 
         karam.Send("<b>hi</b> <img src=x onerror=alert(1)>");
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=message]")));
@@ -121,11 +117,7 @@ public sealed class ChatPageTests : ComponentTestContext
     [Fact]
     public async Task TypingEnd_ReturnsBothToTheListAndSaysWhoEndedIt()
     {
-        var (karam, karamEvents) = Fixture.Connect("karam");
-        karam.Pick("hamza");
-        var cut = Render<ChatPage>();
-        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
-        await karamEvents.WaitForAsync<ChatStarted>();
+        var (cut, karam, karamEvents) = await RenderPairedWithKaramAsync();
 
         await cut.WaitForElement("#message-input").InputAsync(new ChangeEventArgs { Value = " @END " });
         await cut.Find("#message-input").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" });
@@ -141,11 +133,7 @@ public sealed class ChatPageTests : ComponentTestContext
     [Fact]
     public async Task PartnerEnds_ShowsWhoEndedIt()
     {
-        var (karam, karamEvents) = Fixture.Connect("karam");
-        karam.Pick("hamza");
-        var cut = Render<ChatPage>();
-        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
-        await karamEvents.WaitForAsync<ChatStarted>();
+        var (cut, karam, karamEvents) = await RenderPairedWithKaramAsync();
 
         karam.Send("@end");
 
@@ -155,11 +143,7 @@ public sealed class ChatPageTests : ComponentTestContext
     [Fact]
     public async Task PartnerLeaves_ShowsThatTheyLeft()
     {
-        var (karam, karamEvents) = Fixture.Connect("karam");
-        karam.Pick("hamza");
-        var cut = Render<ChatPage>();
-        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
-        await karamEvents.WaitForAsync<ChatStarted>();
+        var (cut, karam, karamEvents) = await RenderPairedWithKaramAsync();
 
         karam.Dispose();
 
@@ -189,5 +173,17 @@ public sealed class ChatPageTests : ComponentTestContext
         Router.SignOut("hamza", "hamza-session");
 
         await Task.Run(() => cut.WaitForAssertion(() => Assert.EndsWith("/signin", navigation.Uri, StringComparison.Ordinal)));
+    }
+
+    /// <summary>Karam picks hamza, hamza picks karam on the page: the page shows the chat.</summary>
+    private async Task<(IRenderedComponent<ChatPage> Cut, ChatConnection Karam, Tests.Chat.EventRecorder KaramEvents)> RenderPairedWithKaramAsync()
+    {
+        var (karam, karamEvents) = Fixture.Connect("karam");
+        karam.Pick("hamza");
+        var cut = Render<ChatPage>();
+        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+        await karamEvents.WaitForAsync<ChatStarted>();
+        cut.WaitForElement("#message-input");
+        return (cut, karam, karamEvents);
     }
 }
