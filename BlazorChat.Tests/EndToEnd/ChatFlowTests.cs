@@ -22,6 +22,9 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await Expect(karam.Locator("[data-user=hamza] [data-testid=wants-to-chat]")).ToHaveTextAsync("wants to chat with you");
         await Expect(hamza.GetByTestId("allowed-notice")).ToHaveCountAsync(0);
 
+        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
+        await karam.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "users-phone.png") });
+
         // Mutual pick: both are told they may chat.
         await karam.GetByRole(AriaRole.Button, new() { Name = "Chat with hamza" }).ClickAsync();
         await Expect(hamza.GetByTestId("allowed-notice")).ToHaveTextAsync("you are allowed to chat now");
@@ -39,7 +42,6 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await Expect(karam.Locator("[data-testid=message]").First.Locator(".message-sender")).ToHaveTextAsync("hamza");
         await Expect(hamza.GetByLabel("Message", new() { Exact = true })).ToHaveValueAsync("");
 
-        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
         await hamza.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-desktop.png") });
         await karam.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-phone.png") });
 
@@ -65,6 +67,8 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         await Expect(page.GetByTestId("signin-error")).ToHaveTextAsync("Invalid username or password");
+        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "signin-error.png") });
         await Expect(page.GetByLabel("Username")).ToHaveValueAsync("hira");
         await Expect(page.GetByLabel("Password")).ToHaveValueAsync("");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "BlazorChat.Auth");
