@@ -35,7 +35,7 @@ public sealed partial class UserSeeder(
             throw new SeedFileException($"The seed file {path} does not exist and the database has no accounts: nobody could sign in.");
         }
 
-        var users = SeedUserCsv.Parse(await File.ReadAllTextAsync(path, cancellationToken), Path.GetFileName(path));
+        var users = SeedUserCsv.Parse(await File.ReadAllTextAsync(path, cancellationToken), path);
         var existing = (await db.Users.Select(u => u.NormalizedUserName).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         if (users.Count == 0 && existing.Count == 0)
         {

@@ -24,7 +24,8 @@ public sealed class ChatConnection : IDisposable
         SessionId = sessionId;
         _onEvent = onEvent;
         _logger = logger;
-        Pump = Task.Run(PumpAsync);
+        // The pump ends by itself when the outbox is completed (dispose or sign-out).
+        _ = Task.Run(PumpAsync);
     }
 
     public string UserName { get; }
@@ -41,9 +42,6 @@ public sealed class ChatConnection : IDisposable
     internal bool IsReachable { get; set; } = true;
 
     internal bool IsAttached { get; set; } = true;
-
-    /// <summary>Completes when every queued event has been delivered after the connection closed.</summary>
-    internal Task Pump { get; }
 
     public PickResult Pick(string peer) => _router.Pick(this, peer);
 
