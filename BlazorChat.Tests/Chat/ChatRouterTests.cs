@@ -441,6 +441,26 @@ public sealed class ChatRouterTests
     }
 
     [Fact]
+    public async Task SignOut_LeavingOnlyAnUnreachableSession_EndsTheChatAfterTheReconnectGrace()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.FromSeconds(3), ReconnectGrace = TimeSpan.FromSeconds(60) });
+        var karam = fixture.Connect("karam");
+        var laptop = fixture.Connect("hamza", "laptop");
+        var phone = fixture.Connect("hamza", "phone");
+        laptop.Connection.Pick("karam");
+        karam.Connection.Pick("hamza");
+        phone.Connection.SetReachable(false);
+
+        fixture.Router.SignOut("hamza", "laptop");
+        fixture.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.DoesNotContain(karam.Events.Events, e => e is ChatEnded);
+        fixture.Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(ChatEndReason.Left, (await karam.Events.WaitForAsync<ChatEnded>()).Reason);
+        Assert.Empty(fixture.Router.FindInvariantViolations());
+    }
+
+    [Fact]
     public async Task LeaveGrace_AReloadWithinIt_KeepsTheChat()
     {
         var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.FromSeconds(3), ReconnectGrace = TimeSpan.FromSeconds(60) });

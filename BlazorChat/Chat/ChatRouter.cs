@@ -101,7 +101,12 @@ public sealed class ChatRouter
             }
 
             user.Connections.RemoveAll(static c => !c.IsAttached);
-            if (user.Connections.Count == 0)
+            if (user.Connections.Count > 0)
+            {
+                // Other sign-ins stay; if none of their tabs is reachable, the usual grace applies.
+                ScheduleDepartureIfUnreachable(user, effects);
+            }
+            else
             {
                 CancelDeparture(user);
                 if (user.Online)
@@ -228,6 +233,7 @@ public sealed class ChatRouter
 
     internal void SetReachable(ChatConnection connection, bool reachable)
     {
+        Effects effects = new();
         lock (_lock)
         {
             var user = UserOf(connection);
@@ -239,17 +245,20 @@ public sealed class ChatRouter
             connection.IsReachable = reachable;
             if (!reachable)
             {
-                ScheduleDepartureIfUnreachable(user);
-                return;
+                ScheduleDepartureIfUnreachable(user, effects);
             }
-
-            CancelDeparture(user);
-            if (!user.Online)
+            else
             {
-                user.Online = true;
-                BroadcastPresence(user);
+                CancelDeparture(user);
+                if (!user.Online)
+                {
+                    user.Online = true;
+                    BroadcastPresence(user);
+                }
             }
         }
+
+        effects.Log(_logger);
     }
 
     internal void Detach(ChatConnection connection)
@@ -541,7 +550,7 @@ public sealed class ChatRouter
         }
     }
 
-    private void ScheduleDepartureIfUnreachable(UserState user, Effects? effects = null)
+    private void ScheduleDepartureIfUnreachable(UserState user, Effects effects)
     {
         if (!user.Online || user.DepartureTimer is not null || user.Connections.Exists(static c => c.IsReachable))
         {
@@ -552,7 +561,7 @@ public sealed class ChatRouter
         var grace = user.Connections.Count == 0 ? _options.LeaveGrace : _options.ReconnectGrace;
         if (grace <= TimeSpan.Zero)
         {
-            Depart(user, effects ?? new Effects());
+            Depart(user, effects);
             return;
         }
 
