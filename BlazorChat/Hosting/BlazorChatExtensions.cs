@@ -105,6 +105,8 @@ public static class BlazorChatExtensions
             app.UseHsts();
         }
 
+        app.UseSecurityHeaders();
+        app.UseSameOriginCircuits(app.Configuration);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();

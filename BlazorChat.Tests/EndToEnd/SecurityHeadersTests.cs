@@ -1,0 +1,102 @@
+using System.Net;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BlazorChat.Tests.EndToEnd;
+
+public sealed class SecurityHeadersTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Theory]
+    [InlineData("/signin")]
+    [InlineData("/")]
+    [InlineData("/not-there")]
+    [InlineData("/app.css")]
+    public async Task EveryResponse_CarriesTheSecurityHeaders(string path)
+    {
+        using var client = fixture.Server.CreateBrowserLikeClient();
+
+        var response = await client.GetAsync(path);
+
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src 'self' 'unsafe-inline'", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+    }
+
+    [Fact]
+    public async Task SignInPage_HasNoInlineScript()
+    {
+        using var client = fixture.Server.CreateBrowserLikeClient();
+
+        var html = await client.GetStringAsync("/signin");
+
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script(?<attrs>[^>]*)>(?<body>.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, m =>
+        {
+            Assert.Contains("src=", m.Groups["attrs"].Value, StringComparison.Ordinal);
+            Assert.True(string.IsNullOrWhiteSpace(m.Groups["body"].Value), $"inline script: {m.Value}");
+        });
+    }
+
+    [Theory]
+    [InlineData("http://evil.example")]
+    [InlineData("http://127.0.0.1.evil.example")]
+    [InlineData("null")]
+    public async Task BlazorHub_FromAnotherSite_IsRefused(string origin)
+    {
+        using var client = fixture.Server.CreateBrowserLikeClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1");
+        request.Headers.Add("Origin", origin);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task BlazorHub_FromThisSite_IsAccepted()
+    {
+        using var client = fixture.Server.CreateBrowserLikeClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1");
+        request.Headers.Add("Origin", fixture.Server.BaseAddress.GetLeftPart(UriPartial.Authority));
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task SignInAndChat_UnderThePolicy_ReportNoViolation()
+    {
+        await using var context = await fixture.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        List<string> violations = [];
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
+        await page.GotoAsync(new Uri(fixture.Server.BaseAddress, "/").ToString());
+        await page.GetByLabel("Username").FillAsync("zara");
+        await page.GetByLabel("Password").FillAsync("open, sesame");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await BrowserFixture.WaitUntilLiveAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Chat with hassaan" }).ClickAsync();
+        await Expect(page.GetByTestId("waiting")).ToContainTextAsync("waiting for hassaan");
+
+        Assert.Empty(violations);
+    }
+}
