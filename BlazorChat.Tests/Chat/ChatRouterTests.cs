@@ -551,7 +551,7 @@ public sealed class ChatRouterTests
     [Fact]
     public async Task Transcript_KeepsOnlyTheNewestMessagesUpToTheLimit()
     {
-        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, TranscriptLimit = 10 });
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, TranscriptLimit = 10, MaxMessagesPerSecond = 0 });
         var pair = await fixture.PairAsync("hamza", "karam");
 
         for (var i = 1; i <= 25; i++)
@@ -562,6 +562,39 @@ public sealed class ChatRouterTests
         var kept = pair.B.GetSnapshot().Conversation!.Messages;
         Assert.Equal(Enumerable.Range(16, 10).Select(i => $"m{i}"), kept.Select(m => m.Text));
         Assert.Equal(25, (await pair.BEvents.WaitForMessagesAsync(25)).Count);
+    }
+
+    [Fact]
+    public async Task Send_FasterThanTheLimit_IsRefusedUntilTimeRefillsIt()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 20 });
+        var pair = await fixture.PairAsync("hamza", "karam");
+
+        var burst = Enumerable.Range(0, 21).Select(i => pair.A.Send($"m{i}").Status).ToList();
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(100));
+        var afterPause = Enumerable.Range(0, 3).Select(i => pair.A.Send($"later{i}").Status).ToList();
+
+        Assert.Equal(Enumerable.Repeat(SendStatus.Delivered, 20).Append(SendStatus.TooFast), burst);
+        Assert.Equal([SendStatus.Delivered, SendStatus.Delivered, SendStatus.TooFast], afterPause);
+        var received = await pair.BEvents.WaitForMessagesAsync(22);
+        Assert.Equal(22, received.Count);
+        Assert.DoesNotContain(received, m => m.Text is "m20" or "later2");
+    }
+
+    [Fact]
+    public async Task Send_Limit_IsSharedByAllTabsOfAUser()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 5 });
+        var pair = await fixture.PairAsync("hamza", "karam");
+        var (secondTab, _) = fixture.Connect("hamza");
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(SendStatus.Delivered, (i % 2 == 0 ? pair.A : secondTab).Send($"m{i}").Status);
+        }
+
+        Assert.Equal(SendStatus.TooFast, secondTab.Send("one more").Status);
+        Assert.Equal(SendStatus.Delivered, pair.B.Send("the partner has their own allowance").Status);
     }
 
     [Fact]

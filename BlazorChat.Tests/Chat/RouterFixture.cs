@@ -12,7 +12,8 @@ public sealed class RouterFixture
 
     public RouterFixture(ChatOptions? options = null, IEnumerable<string>? users = null)
     {
-        Options = options ?? new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero };
+        // Tests send in bursts on a frozen clock, so the send limit is off unless a test asks for it.
+        Options = options ?? new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 0 };
         Accounts = new AccountDirectory(users ?? DefaultUsers);
         Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<ChatRouter>.Instance);
     }

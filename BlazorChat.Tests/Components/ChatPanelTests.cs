@@ -79,6 +79,23 @@ public sealed class ChatPanelTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task TooFast_ShowsANoticeAndKeepsTheText()
+    {
+        Fixture.Options.MaxMessagesPerSecond = 2;
+        var (cut, pair) = await RenderChatAsync();
+
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            cut.Find("#message-input").Input(text);
+            cut.Find("#message-input").KeyDown(new KeyboardEventArgs { Key = "Enter" });
+        }
+
+        Assert.Equal("You are sending messages very fast. Wait a moment, then press Enter again.", cut.Find("[data-testid=send-error]").TextContent);
+        Assert.Equal("three", cut.Find("#message-input").GetAttribute("value"));
+        Assert.Equal(["one", "two"], (await pair.BEvents.WaitForMessagesAsync(2)).Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task SendAfterPartnerEnded_SaysSoAndKeepsTheText()
     {
         var (cut, pair) = await RenderChatAsync();

@@ -17,6 +17,9 @@ public sealed class ChatOptions
 
     /// <summary>Most recent messages of a conversation kept for a reload or a second tab.</summary>
     public int TranscriptLimit { get; set; } = 1000;
+
+    /// <summary>Messages one user may send per second, across all their tabs (also the burst allowed); 0 turns the limit off.</summary>
+    public int MaxMessagesPerSecond { get; set; } = 20;
 }
 
 public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
@@ -42,6 +45,11 @@ public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         if (options.TranscriptLimit is < 10 or > 100_000)
         {
             failures.Add($"Chat:TranscriptLimit must be between 10 and 100000 (was {options.TranscriptLimit}).");
+        }
+
+        if (options.MaxMessagesPerSecond is < 0 or > 10_000)
+        {
+            failures.Add($"Chat:MaxMessagesPerSecond must be between 0 (no limit) and 10000 (was {options.MaxMessagesPerSecond}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

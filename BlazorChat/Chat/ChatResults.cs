@@ -24,6 +24,10 @@ public enum SendStatus
     Ignored,
 
     TooLong,
+
+    /// <summary>The user sent more than the allowed messages per second; nothing was sent, they may try again shortly.</summary>
+    TooFast,
+
     NotInChat,
 
     /// <summary>The text was the end command: the conversation is over for both.</summary>

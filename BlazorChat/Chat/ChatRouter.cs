@@ -188,6 +188,11 @@ public sealed class ChatRouter
                 return new SendResult(SendStatus.NotInChat);
             }
 
+            if (!TryTakeSendToken(user))
+            {
+                return new SendResult(SendStatus.TooFast);
+            }
+
             var message = new ChatMessage(++conversation.LastSequence, user.Name, clean, _time.GetUtcNow());
             conversation.Messages.Add(message);
             if (conversation.Messages.Count > _options.TranscriptLimit)
@@ -503,6 +508,36 @@ public sealed class ChatRouter
         return PickResult.Waiting;
     }
 
+    // A token bucket per user: MaxMessagesPerSecond tokens, refilled continuously, one per message.
+    private bool TryTakeSendToken(UserState user)
+    {
+        var rate = _options.MaxMessagesPerSecond;
+        if (rate <= 0)
+        {
+            return true;
+        }
+
+        var now = _time.GetTimestamp();
+        if (user.SendTokensAt == 0)
+        {
+            user.SendTokens = rate;
+        }
+        else
+        {
+            var refill = _time.GetElapsedTime(user.SendTokensAt, now).TotalSeconds * rate;
+            user.SendTokens = Math.Min(rate, user.SendTokens + refill);
+        }
+
+        user.SendTokensAt = now;
+        if (user.SendTokens < 1)
+        {
+            return false;
+        }
+
+        user.SendTokens--;
+        return true;
+    }
+
     private void StartConversation(UserState first, UserState second, Effects effects)
     {
         var conversation = new Conversation(++_lastConversationId, first, second, _time.GetUtcNow());
@@ -699,6 +734,11 @@ public sealed class ChatRouter
         public ITimer? DepartureTimer { get; set; }
 
         public long DepartureGeneration { get; set; }
+
+        public double SendTokens { get; set; }
+
+        /// <summary>TimeProvider timestamp of the last refill; 0 before the first message.</summary>
+        public long SendTokensAt { get; set; }
     }
 
     private sealed class Conversation(long id, UserState first, UserState second, DateTimeOffset startedAt)
