@@ -221,12 +221,28 @@ public sealed class ChatRouterTests
     public async Task Send_LimitCountsEmojiAsOneCharacter()
     {
         var pair = await _fixture.PairAsync("hamza", "karam");
+        const string thumbsUp = "👍🏽"; // one text element, four UTF-16 units
         const string family = "👩‍👩‍👧‍👦"; // one text element, eleven UTF-16 units
 
-        var result = pair.A.Send(string.Concat(Enumerable.Repeat(family, 4000)));
+        var atLimit = pair.A.Send(string.Concat(Enumerable.Repeat(thumbsUp, 4000)));
+        var overLimit = pair.A.Send(string.Concat(Enumerable.Repeat(thumbsUp, 4001)));
+        var families = pair.A.Send(string.Concat(Enumerable.Repeat(family, 1000)));
 
-        Assert.Equal(SendStatus.Delivered, result.Status);
-        Assert.Equal(SendStatus.TooLong, pair.A.Send(string.Concat(Enumerable.Repeat(family, 4001))).Status);
+        Assert.Equal(SendStatus.Delivered, atLimit.Status);
+        Assert.Equal(SendStatus.TooLong, overLimit.Status);
+        Assert.Equal(SendStatus.Delivered, families.Status);
+    }
+
+    [Fact]
+    public async Task Send_FewCharactersMadeOfThousandsOfCombiningMarks_IsRefused()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var zalgo = "e" + new string('\u0301', 16_000);
+
+        var result = pair.A.Send(zalgo);
+
+        Assert.Equal(SendStatus.TooLong, result.Status);
+        Assert.Equal(16_000, Router.MaxMessageUnits);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class ChatPanelTests : ComponentTestContext
         Assert.Equal(ChatPanel.AllowedNotice, cut.Find("[data-testid=allowed-notice]").TextContent.Trim());
         Assert.Equal("Message", cut.Find("label[for=message-input]").TextContent);
         Assert.NotNull(cut.Find("button[aria-label=Send]"));
+        Assert.Equal("16000", cut.Find("#message-input").GetAttribute("maxlength"));
     }
 
     [Fact]

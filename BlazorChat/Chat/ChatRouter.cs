@@ -35,6 +35,9 @@ public sealed class ChatRouter
 
     public int MaxTranscriptMessages => _options.TranscriptLimit;
 
+    /// <summary>Longest message in UTF-16 code units (four per allowed character): what the message box accepts.</summary>
+    public int MaxMessageUnits => _options.MaxMessageLength * 4;
+
     /// <summary>Open connections (tabs) across all users.</summary>
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
@@ -169,7 +172,9 @@ public sealed class ChatRouter
             return new SendResult(SendStatus.Ignored);
         }
 
-        if (IsLongerThan(clean, _options.MaxMessageLength))
+        // Text elements are what a reader counts; the raw bound stops a few "characters" made of
+        // thousands of combining marks.
+        if (clean.Length > MaxMessageUnits || IsLongerThan(clean, _options.MaxMessageLength))
         {
             return new SendResult(SendStatus.TooLong);
         }

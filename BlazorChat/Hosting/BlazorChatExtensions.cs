@@ -27,7 +27,10 @@ public static class BlazorChatExtensions
     {
         var services = builder.Services;
 
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // The message box holds up to 4 UTF-16 units per allowed character (16,000 by default): at most
+        // 48 KB of UTF-8 per input event, under this limit, so no legal message can drop the connection.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = 64 * 1024);
         services.AddMudServices(config =>
         {
             config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.TopCenter;
