@@ -185,7 +185,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
     public async Task SignInAsync_ConfiguredLimitAndDuration_AreUsed()
     {
         // Arrange
-        var service = CreateService(new AccountOptions { MaxFailedSignIns = 2, LockoutDuration = TimeSpan.FromMinutes(30) });
+        var service = CreateService(new AccountOptions { MaxFailedSignIns = 2, LockoutDuration = TimeSpan.FromMinutes(30), SignInsPerMinutePerUser = 1000 });
 
         // Act
         var first = await service.SignInAsync("hamza", "wrong", CancellationToken.None);
@@ -271,7 +271,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
     public async Task SignInAsync_TwentyWrongInParallelWithLimitTwenty_CountsEveryAttempt()
     {
         // Arrange: no attempt can see a lockout before all twenty are counted, so a lost update shows.
-        var service = CreateService(new AccountOptions { MaxFailedSignIns = 20 });
+        var service = CreateService(new AccountOptions { MaxFailedSignIns = 20, SignInsPerMinutePerUser = 1000 });
 
         // Act
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(
@@ -326,6 +326,77 @@ public sealed class SignInServiceTests : IAsyncLifetime
         Assert.Equal(SignInOutcome.Succeeded, exact.Outcome);
     }
 
-    private SignInService CreateService(AccountOptions? options = null) =>
-        new(_database.Factory, _hasher, Options.Create(options ?? new AccountOptions()), _time, NullLogger<SignInService>.Instance);
+    // The per-username throttle is tested on its own below; lockout tests keep it out of the way.
+    private SignInService CreateService(AccountOptions? options = null, PasswordHasher<UserAccount>? hasher = null) =>
+        new(_database.Factory, hasher ?? _hasher, Options.Create(options ?? new AccountOptions { SignInsPerMinutePerUser = 1000 }), _time, NullLogger<SignInService>.Instance);
+
+    [Fact]
+    public async Task SignInAsync_MoreAttemptsThanTheLimitPerMinute_AreThrottledWithoutHashing()
+    {
+        // Arrange
+        var hasher = new CountingHasher();
+        await _database.AddUserAsync("karam", hasher.HashPassword(null!, "naveed"));
+        using var service = CreateService(new AccountOptions { SignInsPerMinutePerUser = 3 }, hasher);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(SignInOutcome.WrongCredentials, (await service.SignInAsync("karam", $"guess{i}", CancellationToken.None)).Outcome);
+        }
+
+        var hashesBefore = hasher.Verifications;
+
+        // Act
+        var rightPassword = await service.SignInAsync("KARAM", "naveed", CancellationToken.None);
+        var unknownName = await service.SignInAsync("nobody", "x", CancellationToken.None);
+
+        // Assert
+        Assert.Equal(SignInOutcome.Throttled, rightPassword.Outcome);
+        Assert.Equal(hashesBefore + 1, hasher.Verifications);
+        Assert.Equal(SignInOutcome.WrongCredentials, unknownName.Outcome);
+    }
+
+    [Fact]
+    public async Task SignInAsync_ThrottleCountsUnknownNamesTheSameWay()
+    {
+        // Arrange
+        using var service = CreateService(new AccountOptions { SignInsPerMinutePerUser = 2 });
+        await service.SignInAsync("ghost", "a", CancellationToken.None);
+        await service.SignInAsync("ghost", "b", CancellationToken.None);
+
+        // Act
+        var third = await service.SignInAsync("Ghost", "c", CancellationToken.None);
+
+        // Assert
+        Assert.Equal(SignInOutcome.Throttled, third.Outcome);
+    }
+
+    [Fact]
+    public async Task SignInAsync_PasswordOver1024Characters_IsRefusedWithoutHashing()
+    {
+        // Arrange
+        var hasher = new CountingHasher();
+        await _database.AddUserAsync("hira", hasher.HashPassword(null!, "najeeb"));
+        var service = CreateService(hasher: hasher);
+        var before = hasher.Verifications;
+
+        // Act
+        var result = await service.SignInAsync("hira", new string('p', 1025), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(SignInOutcome.WrongCredentials, result.Outcome);
+        Assert.Equal(before, hasher.Verifications);
+    }
+
+    /// <summary>The real hasher (few iterations), counting how often a password is checked.</summary>
+    private sealed class CountingHasher() : PasswordHasher<UserAccount>(Options.Create(new PasswordHasherOptions { IterationCount = 1000 }))
+    {
+        private int _verifications;
+
+        public int Verifications => Volatile.Read(ref _verifications);
+
+        public override PasswordVerificationResult VerifyHashedPassword(UserAccount user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref _verifications);
+            return base.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
+    }
 }

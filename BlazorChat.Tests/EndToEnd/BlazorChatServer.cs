@@ -15,7 +15,7 @@ public sealed class BlazorChatServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string> _settings;
 
-    public BlazorChatServer(IDictionary<string, string>? settings = null)
+    public BlazorChatServer(IDictionary<string, string>? settings = null, string? seedCsv = null)
     {
         Directory.CreateDirectory(DataDirectory);
         _settings = new Dictionary<string, string>
@@ -24,6 +24,13 @@ public sealed class BlazorChatServer : WebApplicationFactory<Program>
             ["DataProtection:KeysPath"] = Path.Combine(DataDirectory, "keys"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (seedCsv is not null)
+        {
+            var seedPath = Path.Combine(DataDirectory, "seed-users.csv");
+            File.WriteAllText(seedPath, seedCsv);
+            _settings["Seed:UsersCsv"] = seedPath;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             _settings[key] = value;

@@ -13,6 +13,12 @@ public sealed class AccountOptions
 
     /// <summary>PBKDF2-HMAC-SHA512 iterations (OWASP's 2023 figure for SHA-512).</summary>
     public int PasswordHashIterations { get; set; } = 220_000;
+
+    /// <summary>Sign-in attempts per minute for one username (known or not), checked before any hashing.</summary>
+    public int SignInsPerMinutePerUser { get; set; } = 10;
+
+    /// <summary>Sign-in attempts per minute from one client address: high, as a campus may share one address.</summary>
+    public int SignInsPerMinutePerAddress { get; set; } = 300;
 }
 
 public sealed class SeedOptions
@@ -41,6 +47,16 @@ public sealed class AccountOptionsValidator : IValidateOptions<AccountOptions>
         if (options.PasswordHashIterations is < 10_000 or > 10_000_000)
         {
             failures.Add($"Accounts:PasswordHashIterations must be between 10000 and 10000000 (was {options.PasswordHashIterations}).");
+        }
+
+        if (options.SignInsPerMinutePerUser is < 1 or > 10_000)
+        {
+            failures.Add($"Accounts:SignInsPerMinutePerUser must be between 1 and 10000 (was {options.SignInsPerMinutePerUser}).");
+        }
+
+        if (options.SignInsPerMinutePerAddress is < 1 or > 1_000_000)
+        {
+            failures.Add($"Accounts:SignInsPerMinutePerAddress must be between 1 and 1000000 (was {options.SignInsPerMinutePerAddress}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using BlazorChat.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -10,6 +11,9 @@ public enum SignInOutcome
     Succeeded,
     WrongCredentials,
     LockedOut,
+
+    /// <summary>Too many attempts for this username this minute; nothing was checked.</summary>
+    Throttled,
 }
 
 public sealed record SignInResult(SignInOutcome Outcome, int UserId = 0, string UserName = "")
@@ -27,9 +31,21 @@ public sealed partial class SignInService(
     PasswordHasher<UserAccount> hasher,
     IOptions<AccountOptions> options,
     TimeProvider time,
-    ILogger<SignInService> logger)
+    ILogger<SignInService> logger) : IDisposable
 {
     private readonly Lazy<string> _dummyHash = new(() => hasher.HashPassword(null!, Guid.NewGuid().ToString()));
+
+    // Per username, known or not, so throttling says nothing about which accounts exist.
+    private readonly PartitionedRateLimiter<string> _perUser = PartitionedRateLimiter.Create<string, string>(name =>
+        RateLimitPartition.GetSlidingWindowLimiter(name, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.SignInsPerMinutePerUser,
+            Window = TimeSpan.FromMinutes(1),
+            SegmentsPerWindow = 6,
+            QueueLimit = 0,
+        }));
+
+    public void Dispose() => _perUser.Dispose();
 
     public async Task<SignInResult> SignInAsync(string? userName, string? password, CancellationToken cancellationToken)
     {
@@ -40,6 +56,13 @@ public sealed partial class SignInService(
         }
 
         var normalized = UserAccount.Normalize(userName);
+        using var lease = _perUser.AttemptAcquire(normalized);
+        if (!lease.IsAcquired)
+        {
+            LogThrottled(logger, userName);
+            return new SignInResult(SignInOutcome.Throttled);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var account = await db.Users.AsNoTracking()
             .Where(u => u.NormalizedUserName == normalized)
@@ -120,6 +143,9 @@ public sealed partial class SignInService(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{UserName} is locked out for {Duration} after repeated wrong passwords")]
     private static partial void LogLockedOut(ILogger logger, string userName, TimeSpan duration);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Sign-in attempts for {UserName} are being throttled")]
+    private static partial void LogThrottled(ILogger logger, string userName);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Sign-in refused: {UserName} is locked out")]
     private static partial void LogLockedAttempt(ILogger logger, string userName);

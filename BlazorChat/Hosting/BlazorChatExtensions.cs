@@ -85,6 +85,7 @@ public static class BlazorChatExtensions
         services.AddSingleton<PasswordHasher<UserAccount>>();
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<SignInService>();
+        services.AddSignInRateLimiting();
         services.AddSingleton<UserSeeder>();
         services.AddHostedService<AccountsInitializer>();
 
@@ -110,6 +111,7 @@ public static class BlazorChatExtensions
 
         app.UseSecurityHeaders();
         app.UseSameOriginCircuits(app.Configuration);
+        app.UseRateLimiter();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();

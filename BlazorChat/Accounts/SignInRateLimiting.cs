@@ -1,0 +1,49 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Accounts;
+
+/// <summary>
+/// Limits sign-in form posts per client address; everything else passes. An excess attempt gets 429 with
+/// Retry-After and a short page, not 503. (The per-username limit lives in <see cref="SignInService"/>.)
+/// </summary>
+public static class SignInRateLimiting
+{
+    public const string TooManyMessage = "Too many sign-in attempts. Wait a minute and try again.";
+
+    public static IServiceCollection AddSignInRateLimiting(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<AccountOptions>>((limiter, accounts) =>
+        {
+            var perMinute = accounts.Value.SignInsPerMinutePerAddress;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsSignInPost(context.Request)
+                    ? RateLimitPartition.GetSlidingWindowLimiter(
+                        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new SlidingWindowRateLimiterOptions
+                        {
+                            PermitLimit = perMinute,
+                            Window = TimeSpan.FromMinutes(1),
+                            SegmentsPerWindow = 6,
+                            QueueLimit = 0,
+                        })
+                    : RateLimitPartition.GetNoLimiter(""));
+            limiter.OnRejected = static async (rejected, cancellationToken) =>
+            {
+                var response = rejected.HttpContext.Response;
+                response.Headers.RetryAfter = "60";
+                response.ContentType = "text/html; charset=utf-8";
+                await response.WriteAsync(
+                    $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>BlazorChat</title></head><body><p>{TooManyMessage}</p><p><a href=\"/signin\">Back to sign in</a></p></body></html>",
+                    cancellationToken);
+            };
+        });
+        return services;
+    }
+
+    private static bool IsSignInPost(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Equals("/signin", StringComparison.OrdinalIgnoreCase);
+}
