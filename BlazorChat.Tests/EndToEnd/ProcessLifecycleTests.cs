@@ -1,0 +1,132 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace BlazorChat.Tests.EndToEnd;
+
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("blazorchat-process-").FullName;
+
+    [Fact]
+    public async Task SigTerm_WithPeopleChatting_ExitsWithinTenSecondsAndDataSurvivesARestart()
+    {
+        await using (var app = AppProcess.Start(_dataDirectory))
+        {
+            await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+            var accountsBefore = ReadAccounts();
+            await using var hamzaContext = await fixture.Browser.NewContextAsync();
+            await using var karamContext = await fixture.Browser.NewContextAsync();
+            var hamza = await SignInAsync(hamzaContext, app.BaseAddress, "hamza", "123");
+            var karam = await SignInAsync(karamContext, app.BaseAddress, "karam", "naveed");
+            await hamza.GetByRole(AriaRole.Button, new() { Name = "Chat with karam" }).ClickAsync();
+            await karam.GetByRole(AriaRole.Button, new() { Name = "Chat with hamza" }).ClickAsync();
+            await Expect(hamza.GetByTestId("allowed-notice")).ToBeVisibleAsync();
+
+            var took = await app.StopWithSigTermAsync(TimeSpan.FromSeconds(30));
+
+            output.WriteLine($"SIGTERM to exit with two live circuits: {took.TotalSeconds:F2} s");
+            Assert.True(took < TimeSpan.FromSeconds(10), $"shutdown took {took.TotalSeconds:F1} s");
+            Assert.Equal(0, app.ExitCode);
+
+            await using var restarted = AppProcess.Start(_dataDirectory);
+            await restarted.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+            await restarted.StopWithSigTermAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(accountsBefore, ReadAccounts());
+            Assert.Equal("ok", IntegrityCheck());
+        }
+    }
+
+    [Fact]
+    public async Task KillDuringSeeding_TheNextStartSeedsEveryAccount()
+    {
+        const int people = 60;
+        var seed = "username,password\n" + string.Concat(Enumerable.Range(1, people).Select(i => $"person{i:00},secret-{i}\n"));
+        var seedPath = Path.Combine(_dataDirectory, "seed.csv");
+        await File.WriteAllTextAsync(seedPath, seed);
+        var settings = new Dictionary<string, string> { ["Seed:UsersCsv"] = seedPath, ["Accounts:PasswordHashIterations"] = "100000" };
+
+        foreach (var delay in new[] { 600, 1200, 2000 })
+        {
+            await using var doomed = AppProcess.Start(_dataDirectory, settings);
+            await Task.Delay(delay);
+            await doomed.KillAsync();
+            output.WriteLine($"killed after {delay} ms; accounts then: {ReadAccountsOrNone().Count}");
+            Assert.True(ReadAccountsOrNone().Count is 0 or people, "an import is all or nothing");
+        }
+
+        await using var app = AppProcess.Start(_dataDirectory, settings);
+        await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(120));
+        await app.StopWithSigTermAsync(TimeSpan.FromSeconds(30));
+
+        var accounts = ReadAccounts();
+        Assert.Equal(people, accounts.Count);
+        Assert.Equal(Enumerable.Range(1, people).Select(i => $"person{i:00}"), accounts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("ok", IntegrityCheck());
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private static async Task<IPage> SignInAsync(IBrowserContext context, Uri baseAddress, string userName, string password)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(baseAddress, "/").ToString());
+        await page.GetByLabel("Username").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await BrowserFixture.WaitUntilLiveAsync(page);
+        return page;
+    }
+
+    private string DatabasePath => Path.Combine(_dataDirectory, "blazorchat.db");
+
+    private Dictionary<string, string> ReadAccounts()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT UserName, PasswordHash FROM Users";
+        using var reader = command.ExecuteReader();
+        Dictionary<string, string> accounts = [];
+        while (reader.Read())
+        {
+            accounts[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return accounts;
+    }
+
+    private Dictionary<string, string> ReadAccountsOrNone()
+    {
+        if (!File.Exists(DatabasePath))
+        {
+            return [];
+        }
+
+        try
+        {
+            return ReadAccounts();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 1)
+        {
+            // Killed before the migration created the table.
+            return [];
+        }
+    }
+
+    private string IntegrityCheck()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check";
+        return (string)command.ExecuteScalar()!;
+    }
+}
