@@ -74,7 +74,16 @@ public sealed class AppProcess : IAsyncDisposable
     public async Task WaitUntilListeningAsync(TimeSpan timeout)
     {
         var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_listening.Task, exited).WaitAsync(timeout);
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(_listening.Task, exited).WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The app did not start listening within {timeout}:{Environment.NewLine}{Output}");
+        }
+
         if (first == exited)
         {
             throw new InvalidOperationException($"The app exited with code {_process.ExitCode} before listening:{Environment.NewLine}{Output}");

@@ -4,24 +4,18 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorChat.Accounts;
 
 /// <summary>
-/// Runs before the server starts listening: applies migrations, switches SQLite to WAL, imports the seed
+/// Runs before the server starts listening: applies migrations (recovering from a crash mid-migration), switches SQLite to WAL, imports the seed
 /// file and loads the account names. Any failure stops start-up with its message.
 /// </summary>
 public sealed class AccountsInitializer(
     IDbContextFactory<BlazorChatDbContext> dbFactory,
+    DatabaseMigrator migrator,
     UserSeeder seeder,
     AccountDirectory directory) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            await db.Database.MigrateAsync(cancellationToken);
-
-            // WAL lets sign-ins read while another writes; the mode is stored in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        }
-
+        await migrator.MigrateAsync(cancellationToken);
         await seeder.SeedAsync(cancellationToken);
 
         await using var reader = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -87,7 +87,13 @@ public static class BlazorChatExtensions
         services.AddSingleton<SignInService>();
         services.AddSignInRateLimiting();
         services.AddSingleton<UserSeeder>();
+        services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<AccountsInitializer>();
+
+        // On SIGTERM, browsers whose circuits close try to reconnect at once; Kestrel would wait up to 30 s
+        // for those connections. Chats live in memory and end with the process anyway, so stop sooner.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+            host.ShutdownTimeout = configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(5)));
 
         // Chat: the router is the one stateful singleton; each circuit gets its own ChatCircuit.
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
