@@ -21,6 +21,7 @@ public sealed class SignInPageTests : BunitContext, IAsyncLifetime
         Services.AddMudServices();
 
         // Resolved when the page first asks, after InitializeAsync has made the database.
+        Services.AddSingleton(_ => new SignInSessions(_database.Factory, TimeProvider.System));
         Services.AddSingleton(_ => new SignInService(
             _database.Factory, _hasher, Options.Create(new AccountOptions()), TimeProvider.System, NullLogger<SignInService>.Instance));
     }

@@ -142,6 +142,46 @@ public sealed partial class SignInHttpTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task SignOut_ACopyOfTheOldCookie_IsRefusedAfterwards()
+    {
+        var cookies = new CookieContainer();
+        using var client = fixture.Server.CreateBrowserLikeClient(cookies);
+        await PostSignInAsync(client, "hira", "najeeb");
+        var stolen = cookies.GetCookies(client.BaseAddress!)[AuthCookie]!.Value;
+        var home = await (await client.GetAsync("/")).Content.ReadAsStringAsync();
+
+        await client.PostAsync("/account/signout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenPattern().Match(home).Groups["token"].Value,
+        }));
+        using var attacker = fixture.Server.CreateBrowserLikeClient();
+        using var replay = new HttpRequestMessage(HttpMethod.Get, "/");
+        replay.Headers.Add("Cookie", $"{AuthCookie}={stolen}");
+        var response = await attacker.SendAsync(replay);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/signin", RedirectTarget(attacker, response).PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostSignIn_Twice_GivesANewCookieValueEachTime()
+    {
+        var first = new CookieContainer();
+        var second = new CookieContainer();
+        using var one = fixture.Server.CreateBrowserLikeClient(first);
+        using var two = fixture.Server.CreateBrowserLikeClient(second);
+
+        await PostSignInAsync(one, "karam", "naveed");
+        await PostSignInAsync(two, "karam", "naveed");
+
+        var a = first.GetCookies(one.BaseAddress!)[AuthCookie]!.Value;
+        var b = second.GetCookies(two.BaseAddress!)[AuthCookie]!.Value;
+        Assert.NotEqual(a, b);
+        Assert.Equal(HttpStatusCode.OK, (await one.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await two.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
     public async Task PostSignOut_WithoutAntiforgeryToken_IsRejected()
     {
         using var client = fixture.Server.CreateBrowserLikeClient();

@@ -8,12 +8,12 @@ public static class AccountClaims
     /// <summary>Identifies one sign-in, so signing out ends that browser's chat and no other.</summary>
     public const string SessionId = "sid";
 
-    public static ClaimsPrincipal CreatePrincipal(SignInResult result) =>
+    public static ClaimsPrincipal CreatePrincipal(SignInResult result, string sessionId) =>
         new(new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, result.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(ClaimTypes.Name, result.UserName),
-                new Claim(SessionId, Guid.NewGuid().ToString("N")),
+                new Claim(SessionId, sessionId),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme));
 }

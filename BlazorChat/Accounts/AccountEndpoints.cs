@@ -12,7 +12,7 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // Signing in is the form on the SignIn page (static server rendering); signing out is this POST.
-        endpoints.MapPost(SignOutPath, async Task<IResult> (HttpContext context, ChatRouter router, IAntiforgery antiforgery) =>
+        endpoints.MapPost(SignOutPath, async Task<IResult> (HttpContext context, ChatRouter router, SignInSessions sessions, IAntiforgery antiforgery) =>
         {
             // The antiforgery middleware only records its verdict for an endpoint that binds no form.
             if (!await antiforgery.IsRequestValidAsync(context))
@@ -21,10 +21,12 @@ public static class AccountEndpoints
             }
 
             var user = context.User;
+            var sessionId = user.FindFirst(AccountClaims.SessionId)?.Value;
+            await sessions.EndAsync(sessionId, context.RequestAborted);
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             if (user.Identity is { IsAuthenticated: true, Name: { } name })
             {
-                router.SignOut(name, user.FindFirst(AccountClaims.SessionId)?.Value);
+                router.SignOut(name, sessionId);
             }
 
             return TypedResults.LocalRedirect("~/signin");

@@ -6,6 +6,8 @@ public sealed class BlazorChatDbContext(DbContextOptions<BlazorChatDbContext> op
 {
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
+    public DbSet<SignInSession> Sessions => Set<SignInSession>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var user = modelBuilder.Entity<UserAccount>();
@@ -14,5 +16,11 @@ public sealed class BlazorChatDbContext(DbContextOptions<BlazorChatDbContext> op
         user.Property(u => u.NormalizedUserName).HasMaxLength(UserNameRules.MaxLength);
         user.Property(u => u.PasswordHash).HasMaxLength(512);
         user.HasIndex(u => u.NormalizedUserName).IsUnique();
+
+        var session = modelBuilder.Entity<SignInSession>();
+        session.ToTable("Sessions");
+        session.Property(s => s.Id).HasMaxLength(32);
+        session.HasOne<UserAccount>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        session.HasIndex(s => s.CreatedUtcTicks);
     }
 }

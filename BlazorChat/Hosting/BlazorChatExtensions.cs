@@ -4,6 +4,7 @@ using BlazorChat.Components;
 using BlazorChat.Components.Chat;
 using BlazorChat.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -52,7 +53,11 @@ public static class BlazorChatExtensions
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.ExpireTimeSpan = TimeSpan.FromHours(12);
                 options.SlidingExpiration = true;
+                options.EventsType = typeof(SessionCookieEvents);
             });
+        services.AddScoped<SessionCookieEvents>();
+        services.AddSingleton<SignInSessions>();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidatingStateProvider>();
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
 
