@@ -370,6 +370,34 @@ public sealed class SignInServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignInAsync_UnknownNameWrongPasswordAndLockedAccount_EachCostExactlyOneHash()
+    {
+        // Arrange: equal work is what makes their timing alike, so an attacker cannot tell them apart.
+        var hasher = new CountingHasher();
+        await _database.AddUserAsync("karam", hasher.HashPassword(null!, "naveed"));
+        await _database.AddUserAsync("zara", hasher.HashPassword(null!, "open, sesame"));
+        var service = CreateService(hasher: hasher);
+        for (var i = 0; i < 5; i++)
+        {
+            await service.SignInAsync("zara", $"guess{i}", CancellationToken.None);
+        }
+
+        // Act
+        var costs = new List<(SignInOutcome Outcome, int Hashes)>();
+        foreach (var (name, password) in new[] { ("nobody", "x"), ("karam", "wrong"), ("zara", "open, sesame") })
+        {
+            var before = hasher.Verifications;
+            var result = await service.SignInAsync(name, password, CancellationToken.None);
+            costs.Add((result.Outcome, hasher.Verifications - before));
+        }
+
+        // Assert
+        Assert.Equal(
+            [(SignInOutcome.WrongCredentials, 1), (SignInOutcome.WrongCredentials, 1), (SignInOutcome.LockedOut, 1)],
+            costs);
+    }
+
+    [Fact]
     public async Task SignInAsync_PasswordOver1024Characters_IsRefusedWithoutHashing()
     {
         // Arrange

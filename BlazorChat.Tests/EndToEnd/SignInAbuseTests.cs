@@ -78,6 +78,33 @@ public sealed partial class SignInAbuseTests(CampusServerFixture fixture) : ICla
         Assert.Contains("Too many sign-in attempts", await last.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnknownNameWrongPasswordAndLockedAccount_GetTheSamePageAndStatus()
+    {
+        using var form = await SignInForm.OpenAsync(fixture.Server);
+        for (var i = 0; i < 5; i++)
+        {
+            await form.PostAsync("student140", $"guess-{i}");
+        }
+
+        var unknown = await form.PostAsync("nobody-at-all", "pass-1");
+        var wrong = await form.PostAsync("student141", "not-it");
+        var locked = await form.PostAsync("student140", "pass-140");
+
+        Assert.All([unknown, wrong, locked], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var pages = await Task.WhenAll(new[] { unknown, wrong, locked }.Select(async r => Normalize(await r.Content.ReadAsStringAsync())));
+        Assert.Contains("Invalid username or password", pages[0], StringComparison.Ordinal);
+        Assert.Equal(pages[0].Replace("nobody-at-all", "student140", StringComparison.Ordinal), pages[2]);
+        Assert.Equal(pages[1].Replace("student141", "student140", StringComparison.Ordinal), pages[2]);
+    }
+
+    // The antiforgery token and Blazor's encrypted component state differ per response by design.
+    private static string Normalize(string html) =>
+        VolatilePattern().Replace(html, "…");
+
+    [GeneratedRegex("value=\"CfDJ[^\"]+\"|<!--Blazor[^>]*-->")]
+    private static partial Regex VolatilePattern();
+
     /// <summary>One browser's sign-in form: its own cookies and antiforgery token, reusable for several posts.</summary>
     internal sealed partial class SignInForm : IDisposable
     {
