@@ -41,6 +41,34 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
     }
 
     [Fact]
+    public async Task Restart_KeepsPeopleSignedIn()
+    {
+        var cookies = new System.Net.CookieContainer();
+        await using (var first = AppProcess.Start(_dataDirectory))
+        {
+            await first.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+            using var client = CreateClient(first.BaseAddress, cookies);
+            using var form = await SignInAbuseTests.SignInForm.OpenAsync(client);
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, (await form.PostAsync("hira", "najeeb")).StatusCode);
+            await first.StopWithSigTermAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await using var second = AppProcess.Start(_dataDirectory);
+        await second.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+        // The restarted app listens on another port: send the same cookies by hand.
+        using var again = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = second.BaseAddress };
+        again.DefaultRequestHeaders.Add("Cookie", string.Join("; ", cookies.GetAllCookies().Select(c => $"{c.Name}={c.Value}")));
+
+        var home = await again.GetAsync("/");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, home.StatusCode);
+        Assert.Matches("data-testid=\"signed-in-user\"[^>]*>hira<", await home.Content.ReadAsStringAsync());
+    }
+
+    private static HttpClient CreateClient(Uri baseAddress, System.Net.CookieContainer cookies) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true }) { BaseAddress = baseAddress };
+
+    [Fact]
     public async Task KillDuringSeeding_TheNextStartSeedsEveryAccount()
     {
         const int people = 60;

@@ -109,19 +109,23 @@ public sealed partial class SignInAbuseTests(CampusServerFixture fixture) : ICla
     internal sealed partial class SignInForm : IDisposable
     {
         private readonly HttpClient _client;
+        private readonly bool _ownsClient;
         private string _token;
 
-        private SignInForm(HttpClient client, string token)
+        private SignInForm(HttpClient client, string token, bool ownsClient)
         {
             _client = client;
             _token = token;
+            _ownsClient = ownsClient;
         }
 
-        public static async Task<SignInForm> OpenAsync(BlazorChatServer server)
-        {
-            var client = server.CreateBrowserLikeClient();
-            return new SignInForm(client, Token(await client.GetStringAsync("/signin")));
-        }
+        public static Task<SignInForm> OpenAsync(BlazorChatServer server) => OpenAsync(server.CreateBrowserLikeClient(), owned: true);
+
+        /// <summary>Uses a client the caller owns (and disposes).</summary>
+        public static Task<SignInForm> OpenAsync(HttpClient client) => OpenAsync(client, owned: false);
+
+        private static async Task<SignInForm> OpenAsync(HttpClient client, bool owned) =>
+            new(client, Token(await client.GetStringAsync("/signin")), owned);
 
         public async Task<HttpResponseMessage> PostAsync(string userName, string password)
         {
@@ -141,7 +145,13 @@ public sealed partial class SignInAbuseTests(CampusServerFixture fixture) : ICla
             return response;
         }
 
-        public void Dispose() => _client.Dispose();
+        public void Dispose()
+        {
+            if (_ownsClient)
+            {
+                _client.Dispose();
+            }
+        }
 
         private static string Token(string html) => TokenPattern().Match(html).Groups["token"].Value;
 
