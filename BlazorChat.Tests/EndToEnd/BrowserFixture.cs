@@ -7,7 +7,23 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    public BlazorChatServer Server { get; } = new();
+    /// <summary>The app's own seed file plus spare accounts (student01–student20, password "pass-N"), so tests need not share people.</summary>
+    public BlazorChatServer Server { get; } = new(seedCsv: File.ReadAllText(AppSeedFile).TrimEnd() + "\n"
+        + string.Concat(Enumerable.Range(1, 20).Select(i => $"student{i:00},pass-{i}\n")));
+
+    private static string AppSeedFile
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "BlazorChat.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("BlazorChat.sln not found"), "BlazorChat", "Data", "seed-users.csv");
+        }
+    }
 
     public IBrowser Browser { get; private set; } = null!;
 

@@ -1,0 +1,34 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BlazorChat.Tests.EndToEnd;
+
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class MessageLimitBrowserTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task HugePaste_IsCutAtTheBoxLimit_RefusedWithAReason_AndTheTabKeepsWorking()
+    {
+        await using var senderContext = await fixture.Browser.NewContextAsync();
+        await using var partnerContext = await fixture.Browser.NewContextAsync();
+        var sender = await fixture.SignInAsync(senderContext, "student01", "pass-1");
+        var partner = await fixture.SignInAsync(partnerContext, "student02", "pass-2");
+        await sender.GetByRole(AriaRole.Button, new() { Name = "Chat with student02" }).ClickAsync();
+        await partner.GetByRole(AriaRole.Button, new() { Name = "Chat with student01" }).ClickAsync();
+        var box = sender.GetByLabel("Message", new() { Exact = true });
+        await Expect(box).ToBeVisibleAsync();
+
+        // 120,000 characters as a paste would insert them: far beyond the 64 KB a circuit message may carry.
+        await box.FocusAsync();
+        await sender.Keyboard.InsertTextAsync(new string('x', 120_000));
+        await box.PressAsync("Enter");
+
+        await Expect(sender.GetByTestId("send-error")).ToHaveTextAsync("This message is longer than 4,000 characters. Shorten it and send again.");
+        Assert.Equal(16_000, (await box.InputValueAsync()).Length);
+        await box.FillAsync("still connected");
+        await box.PressAsync("Enter");
+        await Expect(partner.Locator(".message-text")).ToHaveTextAsync(["still connected"]);
+        await Expect(sender.Locator("#components-reconnect-modal[open]")).ToHaveCountAsync(0);
+    }
+}
