@@ -69,15 +69,28 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new person: a fresh browser context, signed in and on the user list once it is live.</summary>
-    public async Task<IPage> SignInAsync(IBrowserContext context, string userName, string password)
+    public Task<IPage> SignInAsync(IBrowserContext context, string userName, string password) =>
+        SignInAsync(context, Server.BaseAddress, userName, password);
+
+    /// <summary>The same, against any running BlazorChat.</summary>
+    public static async Task<IPage> SignInAsync(IBrowserContext context, Uri baseAddress, string userName, string password)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(Server.BaseAddress, "/").ToString());
+        await page.GotoAsync(new Uri(baseAddress, "/").ToString());
         await page.GetByLabel("Username").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await WaitUntilLiveAsync(page);
         return page;
+    }
+
+    /// <summary>Each picks the other; returns once both see that they may chat.</summary>
+    public static async Task PairAsync(IPage first, string firstName, IPage second, string secondName)
+    {
+        await first.GetByRole(AriaRole.Button, new() { Name = $"Chat with {secondName}" }).ClickAsync();
+        await second.GetByRole(AriaRole.Button, new() { Name = $"Chat with {firstName}" }).ClickAsync();
+        await Assertions.Expect(first.GetByTestId("allowed-notice")).ToBeVisibleAsync();
+        await Assertions.Expect(second.GetByTestId("allowed-notice")).ToBeVisibleAsync();
     }
 
     /// <summary>The prerendered page arrives before the circuit; clicks before it is live are lost.</summary>

@@ -83,9 +83,7 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await using var rushnaContext = await fixture.Browser.NewContextAsync();
         var hira = await fixture.SignInAsync(hiraContext, "hira", "najeeb");
         var rushna = await fixture.SignInAsync(rushnaContext, "rushna", "shah");
-        await hira.GetByRole(AriaRole.Button, new() { Name = "Chat with rushna" }).ClickAsync();
-        await rushna.GetByRole(AriaRole.Button, new() { Name = "Chat with hira" }).ClickAsync();
-        await Expect(hira.GetByTestId("allowed-notice")).ToBeVisibleAsync();
+        await BrowserFixture.PairAsync(hira, "hira", rushna, "rushna");
 
         await rushna.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 

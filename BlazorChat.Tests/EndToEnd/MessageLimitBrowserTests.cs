@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BlazorChat.Tests.EndToEnd;
@@ -14,10 +13,8 @@ public sealed class MessageLimitBrowserTests(BrowserFixture fixture)
         await using var partnerContext = await fixture.Browser.NewContextAsync();
         var sender = await fixture.SignInAsync(senderContext, "student01", "pass-1");
         var partner = await fixture.SignInAsync(partnerContext, "student02", "pass-2");
-        await sender.GetByRole(AriaRole.Button, new() { Name = "Chat with student02" }).ClickAsync();
-        await partner.GetByRole(AriaRole.Button, new() { Name = "Chat with student01" }).ClickAsync();
+        await BrowserFixture.PairAsync(sender, "student01", partner, "student02");
         var box = sender.GetByLabel("Message", new() { Exact = true });
-        await Expect(box).ToBeVisibleAsync();
 
         // 120,000 characters as a paste would insert them: far beyond the 64 KB a circuit message may carry.
         await box.FocusAsync();

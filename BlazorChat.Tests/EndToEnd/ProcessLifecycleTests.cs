@@ -1,7 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Playwright;
 using Xunit.Abstractions;
-using static Microsoft.Playwright.Assertions;
 
 namespace BlazorChat.Tests.EndToEnd;
 
@@ -20,11 +18,9 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
             var accountsBefore = ReadAccounts();
             await using var hamzaContext = await fixture.Browser.NewContextAsync();
             await using var karamContext = await fixture.Browser.NewContextAsync();
-            var hamza = await SignInAsync(hamzaContext, app.BaseAddress, "hamza", "123");
-            var karam = await SignInAsync(karamContext, app.BaseAddress, "karam", "naveed");
-            await hamza.GetByRole(AriaRole.Button, new() { Name = "Chat with karam" }).ClickAsync();
-            await karam.GetByRole(AriaRole.Button, new() { Name = "Chat with hamza" }).ClickAsync();
-            await Expect(hamza.GetByTestId("allowed-notice")).ToBeVisibleAsync();
+            var hamza = await BrowserFixture.SignInAsync(hamzaContext, app.BaseAddress, "hamza", "123");
+            var karam = await BrowserFixture.SignInAsync(karamContext, app.BaseAddress, "karam", "naveed");
+            await BrowserFixture.PairAsync(hamza, "hamza", karam, "karam");
 
             var took = await app.StopWithSigTermAsync(TimeSpan.FromSeconds(30));
 
@@ -100,17 +96,6 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    private static async Task<IPage> SignInAsync(IBrowserContext context, Uri baseAddress, string userName, string password)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(baseAddress, "/").ToString());
-        await page.GetByLabel("Username").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await BrowserFixture.WaitUntilLiveAsync(page);
-        return page;
     }
 
     private string DatabasePath => Path.Combine(_dataDirectory, "blazorchat.db");
