@@ -12,7 +12,7 @@ public enum PickResult
     CannotPickSelf,
     AlreadyInChat,
 
-    /// <summary>This connection is closed; nothing was changed.</summary>
+    /// <summary>This connection is closed, or its user has left (every tab unreachable past the grace); nothing was changed.</summary>
     Disconnected,
 }
 

@@ -473,7 +473,9 @@ public sealed class ChatRouter
     private PickResult PickLocked(ChatConnection connection, string peerName, Effects effects)
     {
         var user = UserOf(connection);
-        if (user is null)
+        // A user who has left (every tab unreachable past the grace) must not pick: nothing would withdraw it,
+        // and a pairing with them would outlive their last tab.
+        if (user is null || !user.Online)
         {
             return PickResult.Disconnected;
         }
