@@ -65,6 +65,12 @@ internal sealed class ChatRouterModel
         if (tab.Attached)
         {
             Detach(tab);
+            if (tab.User.Tabs.Count == 0 && tab.User.DepartureDue - _now > _options.LeaveGrace)
+            {
+                // Closing the last tab is leaving: a dropped connection's longer grace gives way to the leave grace.
+                tab.User.DepartureDue = null;
+            }
+
             DepartIfNothingReachable(tab.User);
         }
     }

@@ -285,6 +285,14 @@ public sealed class ChatRouter
             user.Connections.Remove(connection);
             connection.IsAttached = false;
             _connectionCount--;
+            if (user.Connections.Count == 0 && user.DepartureTimer is not null
+                && user.DepartureDueAt - _time.GetUtcNow() > _options.LeaveGrace)
+            {
+                // The last tab closed while a dropped connection's grace ran (Blazor reports a closing circuit
+                // as connection-down first): it is a leave now, so the shorter leave grace applies.
+                CancelDeparture(user);
+            }
+
             ScheduleDepartureIfUnreachable(user, effects);
             if (!user.Online && user.Connections.Count == 0)
             {
@@ -608,6 +616,7 @@ public sealed class ChatRouter
         }
 
         var generation = ++user.DepartureGeneration;
+        user.DepartureDueAt = _time.GetUtcNow() + grace;
         user.DepartureTimer = _time.CreateTimer(
             static state => ((DepartureDue)state!).Fire(),
             new DepartureDue(this, user, generation),
@@ -739,6 +748,8 @@ public sealed class ChatRouter
         public Conversation? Conversation { get; set; }
 
         public ITimer? DepartureTimer { get; set; }
+
+        public DateTimeOffset DepartureDueAt { get; set; }
 
         public long DepartureGeneration { get; set; }
 

@@ -1,0 +1,37 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BlazorChat.Tests.EndToEnd;
+
+/// <summary>What a person does in the chat once signed in (sign-in and pairing are on <see cref="BrowserFixture"/>).</summary>
+public static class ChatBrowserActions
+{
+    /// <summary>Another tab of a person already signed in in <paramref name="context"/> (the cookie is shared).</summary>
+    public static async Task<IPage> OpenTabAsync(IBrowserContext context, Uri baseAddress)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(baseAddress, "/").ToString());
+        await BrowserFixture.WaitUntilLiveAsync(page);
+        return page;
+    }
+
+    public static ILocator MessageBox(IPage page) => page.GetByLabel("Message", new() { Exact = true });
+
+    public static ILocator MessageTexts(IPage page) => page.Locator("[data-testid=message] .message-text");
+
+    /// <summary>Types <paramref name="text"/> and presses Enter; returns once the server took it (the box is cleared).</summary>
+    public static async Task SendAsync(IPage page, string text)
+    {
+        var box = MessageBox(page);
+        await box.FillAsync(text);
+        await box.PressAsync("Enter");
+        await Expect(box).ToHaveValueAsync("");
+    }
+
+    /// <summary>Presses "End chat", so that no conversation outlives the test on a shared server.</summary>
+    public static async Task EndChatAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "End chat" }).ClickAsync();
+        await Expect(page.Locator("#message-input")).ToHaveCountAsync(0);
+    }
+}
