@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,14 +11,16 @@ namespace BlazorChat.Tests.EndToEnd;
 
 /// <summary>
 /// The real app on a real loopback port (Kestrel), with its own SQLite file and key folder in a temporary
-/// directory, seeded from the app's own Data/seed-users.csv.
+/// directory, seeded from the app's own Data/seed-users.csv. With <c>https</c> it serves TLS with a throwaway
+/// self-signed certificate that only this server's clients trust.
 /// </summary>
 public sealed class BlazorChatServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string> _settings;
 
-    public BlazorChatServer(IDictionary<string, string>? settings = null, string? seedCsv = null)
+    public BlazorChatServer(IDictionary<string, string>? settings = null, string? seedCsv = null, bool https = false)
     {
+        Certificate = https ? CreateLoopbackCertificate() : null;
         Directory.CreateDirectory(DataDirectory);
         _settings = new Dictionary<string, string>
         {
@@ -36,8 +40,17 @@ public sealed class BlazorChatServer : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (Certificate is not null)
+            {
+                listen.UseHttps(Certificate);
+            }
+        }));
     }
+
+    /// <summary>The TLS certificate when the server was made with <c>https</c>.</summary>
+    public X509Certificate2? Certificate { get; }
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "blazorchat-tests", Guid.NewGuid().ToString("N"));
 
@@ -51,10 +64,30 @@ public sealed class BlazorChatServer : WebApplicationFactory<Program>
     }
 
     public HttpClient CreateBrowserLikeClient(CookieContainer? cookies = null) =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer(), UseCookies = true })
+        new(new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            CookieContainer = cookies ?? new CookieContainer(),
+            UseCookies = true,
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) =>
+                Certificate is not null && presented?.Thumbprint == Certificate.Thumbprint,
+        })
         {
             BaseAddress = BaseAddress,
         };
+
+    private static X509Certificate2 CreateLoopbackCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(2));
+
+        // Round-trip through PFX so the private key is usable by Kestrel's TLS on Linux.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), password: null);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -68,6 +101,7 @@ public sealed class BlazorChatServer : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        Certificate?.Dispose();
         SqliteConnection.ClearAllPools();
         try
         {

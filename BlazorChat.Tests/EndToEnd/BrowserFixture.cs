@@ -7,9 +7,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    /// <summary>The app's own seed file plus spare accounts (student01–student20, password "pass-N"), so tests need not share people.</summary>
+    /// <summary>The app's own seed file plus spare accounts (student01–student24, password "pass-N"), so tests need not share people.</summary>
     public BlazorChatServer Server { get; } = new(seedCsv: File.ReadAllText(AppSeedFile).TrimEnd() + "\n"
-        + string.Concat(Enumerable.Range(1, 20).Select(i => $"student{i:00},pass-{i}\n")));
+        + string.Concat(Enumerable.Range(1, 24).Select(i => $"student{i:00},pass-{i}\n")));
 
     private static string AppSeedFile
     {
@@ -84,6 +84,43 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>One of the spare accounts: student<paramref name="number"/> with password "pass-<paramref name="number"/>".</summary>
+    public static (string Name, string Password) Student(int number) => ($"student{number:00}", $"pass-{number}");
+
+    /// <summary>Two people, each in a fresh browser context, signed in and paired with each other.</summary>
+    public Task<PairedPeople> SignInPairAsync(
+        (string Name, string Password) first,
+        (string Name, string Password) second,
+        BrowserNewContextOptions? firstOptions = null,
+        BrowserNewContextOptions? secondOptions = null) =>
+        SignInPairAsync(Browser, Server.BaseAddress, first, second, firstOptions, secondOptions);
+
+    /// <summary>The same, against any running BlazorChat.</summary>
+    public static async Task<PairedPeople> SignInPairAsync(
+        IBrowser browser,
+        Uri baseAddress,
+        (string Name, string Password) first,
+        (string Name, string Password) second,
+        BrowserNewContextOptions? firstOptions = null,
+        BrowserNewContextOptions? secondOptions = null)
+    {
+        var firstContext = await browser.NewContextAsync(firstOptions);
+        var secondContext = await browser.NewContextAsync(secondOptions);
+        PairedPeople people = new(firstContext, secondContext);
+        try
+        {
+            people.First = await SignInAsync(firstContext, baseAddress, first.Name, first.Password);
+            people.Second = await SignInAsync(secondContext, baseAddress, second.Name, second.Password);
+            await PairAsync(people.First, first.Name, people.Second, second.Name);
+            return people;
+        }
+        catch
+        {
+            await people.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Each picks the other; returns once both see that they may chat.</summary>
     public static async Task PairAsync(IPage first, string firstName, IPage second, string secondName)
     {
@@ -102,4 +139,22 @@ public sealed class BrowserFixture : IAsyncLifetime
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
+}
+
+/// <summary>Two signed-in, paired people from <see cref="BrowserFixture.SignInPairAsync(ValueTuple{string, string}, ValueTuple{string, string}, BrowserNewContextOptions?, BrowserNewContextOptions?)"/>; disposing closes both browsers.</summary>
+public sealed class PairedPeople(IBrowserContext firstContext, IBrowserContext secondContext) : IAsyncDisposable
+{
+    public IBrowserContext FirstContext { get; } = firstContext;
+
+    public IBrowserContext SecondContext { get; } = secondContext;
+
+    public IPage First { get; internal set; } = null!;
+
+    public IPage Second { get; internal set; } = null!;
+
+    public async ValueTask DisposeAsync()
+    {
+        await FirstContext.DisposeAsync();
+        await SecondContext.DisposeAsync();
+    }
 }

@@ -22,10 +22,16 @@ public static class ChatBrowserActions
     /// <summary>Types <paramref name="text"/> and presses Enter; returns once the server took it (the box is cleared).</summary>
     public static async Task SendAsync(IPage page, string text)
     {
+        await TypeAndPressEnterAsync(page, text);
+        await Expect(MessageBox(page)).ToHaveValueAsync("");
+    }
+
+    /// <summary>Types <paramref name="text"/> and presses Enter without waiting for anything (for "@end", which closes the box).</summary>
+    public static async Task TypeAndPressEnterAsync(IPage page, string text)
+    {
         var box = MessageBox(page);
         await box.FillAsync(text);
         await box.PressAsync("Enter");
-        await Expect(box).ToHaveValueAsync("");
     }
 
     /// <summary>Presses "End chat", so that no conversation outlives the test on a shared server.</summary>

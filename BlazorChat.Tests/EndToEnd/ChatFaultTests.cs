@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using BlazorChat.Hosting;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static BlazorChat.Tests.EndToEnd.BrowserFixture;
 using static BlazorChat.Tests.EndToEnd.ChatBrowserActions;
 using static Microsoft.Playwright.Assertions;
 
@@ -8,7 +10,7 @@ namespace BlazorChat.Tests.EndToEnd;
 
 /// <summary>
 /// What happens to a chat when a tab closes, reloads or is opened twice, and when a partner's network drops.
-/// Each test has its own spare accounts (student03–student13) and ends its chat, so tests sharing the server
+/// Each test has its own spare accounts (student03–student13, student21–22) and ends its chat, so tests sharing the server
 /// do not meet.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -18,13 +20,10 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
     /// <summary>Chat:LeaveGrace's default: how long a closed tab keeps its chat, so a reload does not end it.</summary>
     private static readonly TimeSpan LeaveGrace = TimeSpan.FromSeconds(3);
 
-    /// <summary>SignalR's defaults: the server's ClientTimeoutInterval and the browser's server timeout are both 30 s.</summary>
-    private static readonly TimeSpan DropDetection = TimeSpan.FromSeconds(30);
+    /// <summary>The server's ClientTimeoutInterval; the browser's server timeout is set to the same 10 s.</summary>
+    private static readonly TimeSpan DropDetection = BlazorChatExtensions.ClientTimeout;
 
     private Uri BaseAddress => fixture.Server.BaseAddress;
-
-    /// <summary>One of BrowserFixture's spare accounts.</summary>
-    private static (string Name, string Password) Student(int number) => ($"student{number:00}", $"pass-{number}");
 
     [Theory]
     [InlineData(false, 3)]
@@ -71,11 +70,8 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Reload_MidChat_ShowsTheSamePartnerAndTranscriptAndTheChatGoesOn()
     {
-        await using var steadyContext = await fixture.Browser.NewContextAsync();
-        await using var reloadingContext = await fixture.Browser.NewContextAsync();
-        var steady = await fixture.SignInAsync(steadyContext, "student07", "pass-7");
-        var reloading = await fixture.SignInAsync(reloadingContext, "student08", "pass-8");
-        await BrowserFixture.PairAsync(steady, "student07", reloading, "student08");
+        await using var people = await fixture.SignInPairAsync(Student(7), Student(8));
+        var (steady, reloading) = (people.First, people.Second);
         await SendAsync(steady, "one");
         await SendAsync(reloading, "two");
         await SendAsync(steady, "three");
@@ -161,13 +157,54 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task IdleTab_StaysConnectedPastTheServersClientTimeout()
+    {
+        // The server drops a browser it has not heard from in 10 s; the browser must ping often enough that
+        // a quiet chat is never cut. SignalR's default browser ping (15 s) would be cut here.
+        await using var quietContext = await fixture.Browser.NewContextAsync();
+        await using var partnerContext = await fixture.Browser.NewContextAsync();
+        var hubSocketClosed = false;
+        var pingsSent = 0;
+        quietContext.Page += (_, page) => page.WebSocket += (_, socket) =>
+        {
+            if (socket.Url.Contains("/_blazor", StringComparison.Ordinal))
+            {
+                socket.Close += (_, _) => hubSocketClosed = true;
+                socket.FrameSent += (_, frame) =>
+                {
+                    if (frame.Binary is [0x02, 0x91, 0x06])
+                    {
+                        // A length-prefixed MessagePack SignalR ping: [6].
+                        Interlocked.Increment(ref pingsSent);
+                    }
+                };
+            }
+        };
+        var quiet = await fixture.SignInAsync(quietContext, "student21", "pass-21");
+        var partner = await fixture.SignInAsync(partnerContext, "student22", "pass-22");
+        await BrowserFixture.PairAsync(quiet, "student21", partner, "student22");
+
+        // Long enough for the pairing's snackbars to close (their renders are acknowledged, which also counts
+        // as hearing from the tab) and then for more than one client timeout of true silence.
+        var idle = DropDetection * 2.5;
+        var pingsBefore = Volatile.Read(ref pingsSent);
+        await Task.Delay(idle);
+        var pingsWhileIdle = Volatile.Read(ref pingsSent) - pingsBefore;
+        output.WriteLine($"idle for {idle.TotalSeconds:F0} s: the tab sent {pingsWhileIdle} pings; hub socket closed: {hubSocketClosed}");
+
+        Assert.False(hubSocketClosed, "the quiet tab's circuit connection was closed while it sat idle");
+        Assert.True(pingsWhileIdle >= 2, $"the quiet tab sent {pingsWhileIdle} pings in {idle}; it should ping every 5 s");
+        await Expect(quiet.Locator("#components-reconnect-modal")).ToBeHiddenAsync();
+        await SendAsync(partner, "still there?");
+        await Expect(MessageTexts(quiet)).ToHaveTextAsync(["still there?"]);
+        await EndChatAsync(quiet);
+    }
+
+    [Fact]
     public async Task PartnerNetworkDropsAndComesBackWithinTheGrace_ChatResumesWithEveryMessageOnceInOrder()
     {
-        await using var senderContext = await fixture.Browser.NewContextAsync();
-        await using var droppingContext = await fixture.Browser.NewContextAsync();
-        var sender = await fixture.SignInAsync(senderContext, "student12", "pass-12");
-        var dropping = await fixture.SignInAsync(droppingContext, "student13", "pass-13");
-        await BrowserFixture.PairAsync(sender, "student12", dropping, "student13");
+        await using var people = await fixture.SignInPairAsync(Student(12), Student(13));
+        var (sender, dropping, droppingContext) = (people.First, people.Second, people.SecondContext);
         await SendAsync(dropping, "before the drop");
         await Expect(MessageTexts(sender)).ToHaveTextAsync(["before the drop"]);
         var reconnecting = dropping.Locator("#components-reconnect-modal");
@@ -187,7 +224,7 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
             await SendAsync(sender, "sent while reconnecting 2");
             await SendAsync(sender, "sent while reconnecting 3");
 
-            // The server times out on its own clock (30 s after it last heard from the tab). Stay offline until it
+            // The server times out on its own clock (10 s after it last heard from the tab). Stay offline until it
             // surely has, so the router's reconnect grace is what keeps the chat, not the drop going unnoticed.
             var untilServerNoticed = DropDetection + TimeSpan.FromSeconds(3) - clock.Elapsed;
             if (untilServerNoticed > TimeSpan.Zero)
@@ -233,11 +270,8 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
         var grace = TimeSpan.FromSeconds(5);
         await using var server = new BlazorChatServer(new Dictionary<string, string> { ["Chat:ReconnectGrace"] = "00:00:05" });
         server.Start();
-        await using var karamContext = await fixture.Browser.NewContextAsync();
-        await using var zaraContext = await fixture.Browser.NewContextAsync();
-        var karam = await BrowserFixture.SignInAsync(karamContext, server.BaseAddress, "karam", "naveed");
-        var zara = await BrowserFixture.SignInAsync(zaraContext, server.BaseAddress, "zara", "open, sesame");
-        await BrowserFixture.PairAsync(karam, "karam", zara, "zara");
+        await using var people = await BrowserFixture.SignInPairAsync(fixture.Browser, server.BaseAddress, ("karam", "naveed"), ("zara", "open, sesame"));
+        var (karam, zara, zaraContext) = (people.First, people.Second, people.SecondContext);
         await SendAsync(zara, "my train is entering a tunnel");
         await Expect(MessageTexts(karam)).ToHaveTextAsync(["my train is entering a tunnel"]);
 

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static BlazorChat.Tests.EndToEnd.ChatBrowserActions;
 using static Microsoft.Playwright.Assertions;
 
 namespace BlazorChat.Tests.EndToEnd;
@@ -46,7 +47,7 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await karam.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-phone.png") });
 
         // @end ends it for both; both are back on the list and told who ended it.
-        await SendAsync(karam, "@end", expectBoxToStay: false);
+        await TypeAndPressEnterAsync(karam, "@end");
         await Expect(hamza.GetByTestId("notice")).ToHaveTextAsync("karam ended the chat.");
         await Expect(karam.GetByTestId("notice")).ToHaveTextAsync("You ended the chat with hamza.");
         await Expect(hamza.GetByRole(AriaRole.Button, new() { Name = "Chat with karam" })).ToBeVisibleAsync();
@@ -79,27 +80,13 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
     [Fact]
     public async Task SignOut_EndsTheChatAndTellsThePartner()
     {
-        await using var hiraContext = await fixture.Browser.NewContextAsync();
-        await using var rushnaContext = await fixture.Browser.NewContextAsync();
-        var hira = await fixture.SignInAsync(hiraContext, "hira", "najeeb");
-        var rushna = await fixture.SignInAsync(rushnaContext, "rushna", "shah");
-        await BrowserFixture.PairAsync(hira, "hira", rushna, "rushna");
+        await using var people = await fixture.SignInPairAsync(("hira", "najeeb"), ("rushna", "shah"));
+        var (hira, rushna) = (people.First, people.Second);
 
         await rushna.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
         await Expect(rushna).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin$"));
         await Expect(hira.GetByTestId("notice")).ToHaveTextAsync("rushna left. The chat has ended.");
         await Expect(hira.Locator("[data-user=rushna]")).ToHaveAttributeAsync("data-status", "Offline");
-    }
-
-    private static async Task SendAsync(IPage page, string text, bool expectBoxToStay = true)
-    {
-        var box = page.GetByLabel("Message", new() { Exact = true });
-        await box.FillAsync(text);
-        await box.PressAsync("Enter");
-        if (expectBoxToStay)
-        {
-            await Expect(box).ToHaveValueAsync("");
-        }
     }
 }

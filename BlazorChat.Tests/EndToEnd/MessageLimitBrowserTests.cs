@@ -9,12 +9,9 @@ public sealed class MessageLimitBrowserTests(BrowserFixture fixture)
     [Fact]
     public async Task HugePaste_IsCutAtTheBoxLimit_RefusedWithAReason_AndTheTabKeepsWorking()
     {
-        await using var senderContext = await fixture.Browser.NewContextAsync();
-        await using var partnerContext = await fixture.Browser.NewContextAsync();
-        var sender = await fixture.SignInAsync(senderContext, "student01", "pass-1");
-        var partner = await fixture.SignInAsync(partnerContext, "student02", "pass-2");
-        await BrowserFixture.PairAsync(sender, "student01", partner, "student02");
-        var box = sender.GetByLabel("Message", new() { Exact = true });
+        await using var people = await fixture.SignInPairAsync(BrowserFixture.Student(1), BrowserFixture.Student(2));
+        var (sender, partner) = (people.First, people.Second);
+        var box = ChatBrowserActions.MessageBox(sender);
 
         // 120,000 characters as a paste would insert them: far beyond the 64 KB a circuit message may carry.
         await box.FocusAsync();

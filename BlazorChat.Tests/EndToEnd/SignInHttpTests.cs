@@ -51,6 +51,37 @@ public sealed partial class SignInHttpTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task PostSignIn_OverPlainHttp_CookieIsNotMarkedSecure()
+    {
+        using var client = fixture.Server.CreateBrowserLikeClient();
+
+        var response = await PostSignInAsync(client, "hira", "najeeb");
+
+        var setCookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AuthCookie, StringComparison.Ordinal));
+        Assert.DoesNotContain("secure", setCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task PostSignIn_OverHttps_CookieIsSecureHttpOnlyLaxAndWorks()
+    {
+        await using var server = new BlazorChatServer(https: true);
+        server.Start();
+        using var client = server.CreateBrowserLikeClient();
+
+        var response = await PostSignInAsync(client, "hira", "najeeb");
+
+        Assert.Equal("https", client.BaseAddress!.Scheme);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var setCookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AuthCookie, StringComparison.Ordinal));
+        Assert.Contains("; secure", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
+        var home = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal("hira", SignedInUser(await home.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task PostSignIn_NameInAnotherCase_SignsInAsTheStoredName()
     {
         using var client = fixture.Server.CreateBrowserLikeClient();

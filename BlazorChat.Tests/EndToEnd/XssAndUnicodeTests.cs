@@ -162,11 +162,12 @@ public sealed class XssAndUnicodeTests(BrowserFixture fixture)
     [Fact]
     public async Task UnicodeCorpus_RoundTripsExactlyWithDirAuto_AndRtlDoesNotFlipTheLayout()
     {
-        await using var desktopContext = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1024, Height = 900 } });
-        await using var phoneContext = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
-        var desktop = await fixture.SignInAsync(desktopContext, "student16", "pass-16");
-        var phone = await fixture.SignInAsync(phoneContext, "student17", "pass-17");
-        await BrowserFixture.PairAsync(desktop, "student16", phone, "student17");
+        await using var people = await fixture.SignInPairAsync(
+            BrowserFixture.Student(16),
+            BrowserFixture.Student(17),
+            new() { ViewportSize = new() { Width = 1024, Height = 900 } },
+            new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var (desktop, phone) = (people.First, people.Second);
 
         await SendAsync(phone, "plain left-to-right reply");
         // One person sends these back to back: 17 messages stay within the send limit's burst of 20.
@@ -219,11 +220,8 @@ public sealed class XssAndUnicodeTests(BrowserFixture fixture)
     [Fact(Skip = "Blazor's client decodes each render-batch string with new TextDecoder(\"utf-8\") (ignoreBOM false), so a leading U+FEFF is dropped on display; the server keeps it.")]
     public async Task LeadingZeroWidthNoBreakSpace_IsShownAsSent()
     {
-        await using var senderContext = await fixture.Browser.NewContextAsync();
-        await using var readerContext = await fixture.Browser.NewContextAsync();
-        var sender = await fixture.SignInAsync(senderContext, "student18", "pass-18");
-        var reader = await fixture.SignInAsync(readerContext, "student19", "pass-19");
-        await BrowserFixture.PairAsync(sender, "student18", reader, "student19");
+        await using var people = await fixture.SignInPairAsync(BrowserFixture.Student(18), BrowserFixture.Student(19));
+        var (sender, reader) = (people.First, people.Second);
 
         await SendAsync(sender, "\uFEFFstarts with a byte order mark");
 

@@ -5,6 +5,7 @@ using BlazorChat.Components.Chat;
 using BlazorChat.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -23,6 +24,9 @@ public static class BlazorChatExtensions
     public const string ConnectionStringName = "BlazorChat";
     public const string DefaultConnectionString = "Data Source=App_Data/blazorchat.db";
 
+    /// <summary>How long the server waits without hearing from a browser before it counts the connection as dropped.</summary>
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Registers everything the app needs. The one call Program.cs makes on the builder.</summary>
     public static WebApplicationBuilder AddBlazorChat(this WebApplicationBuilder builder)
     {
@@ -31,7 +35,26 @@ public static class BlazorChatExtensions
         // The message box holds up to 4 UTF-16 units per allowed character (16,000 by default): at most
         // 48 KB of UTF-8 per input event, under this limit, so no legal message can drop the connection.
         services.AddRazorComponents().AddInteractiveServerComponents()
-            .AddHubOptions(options => options.MaximumReceiveMessageSize = 64 * 1024);
+            .AddHubOptions(options =>
+            {
+                options.MaximumReceiveMessageSize = 64 * 1024;
+
+                // Notice a vanished browser in 10 s rather than SignalR's 30 s. The browser pings every 5 s
+                // (js/blazorchat.js starts Blazor with the matching keep-alive), so a live tab never trips this.
+                options.ClientTimeoutInterval = ClientTimeout;
+                options.KeepAliveInterval = TimeSpan.FromSeconds(5);
+            });
+
+        // Blazor keeps a disconnected circuit for 3 minutes by default; keep it at least as long as the chat
+        // waits for a dropped person, so that someone who comes back in time finds their tab still alive.
+        services.AddOptions<CircuitOptions>().Configure<IOptions<ChatOptions>>((circuit, chat) =>
+        {
+            var wanted = chat.Value.ReconnectGrace + TimeSpan.FromSeconds(30);
+            if (circuit.DisconnectedCircuitRetentionPeriod < wanted)
+            {
+                circuit.DisconnectedCircuitRetentionPeriod = wanted;
+            }
+        });
         services.AddMudServices(config =>
         {
             config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.TopCenter;

@@ -1,4 +1,13 @@
-// Small helpers the server calls through JS interop. No inline script anywhere.
+// Small helpers the server calls through JS interop, and Blazor's start. No inline script anywhere.
 window.blazorChat = {
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
 };
+
+// blazor.web.js is loaded with autostart="false" so that the circuit's SignalR connection can be tuned:
+// ping the server every 5 s (it drops a browser it has not heard from in 10 s) and give up on a silent
+// server after 10 s (SignalR's defaults are 15 s and 30 s), so a dropped network is noticed quickly.
+Blazor.start({
+    circuit: {
+        configureSignalR: builder => builder.withServerTimeout(10000).withKeepAliveInterval(5000),
+    },
+});
