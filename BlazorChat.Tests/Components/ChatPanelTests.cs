@@ -144,4 +144,23 @@ public sealed class ChatPanelTests : ComponentTestContext
         cut.Render();
         Assert.Equal("24 Nov 14:00", cut.Find("[data-testid=message] time").TextContent);
     }
+
+    [Theory]
+    [InlineData("\uFEFFstarts with a byte order mark")]
+    [InlineData("\uFEFF\uFEFFtwo of them, and \uFEFF inside")]
+    [InlineData("\uFEFF")]
+    [InlineData("none at the start \uFEFF")]
+    public async Task Messages_StartingWithZeroWidthNoBreakSpace_AreShownExactly(string text)
+    {
+        var (_, pair) = await RenderChatAsync();
+        pair.B.Send(text);
+        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
+
+        var cut = Render<ChatPanel>(p => p
+            .Add(c => c.Connection, pair.A)
+            .Add(c => c.Conversation, conversation)
+            .Add(c => c.Me, "hamza"));
+
+        Assert.Equal(text, cut.Find("[data-testid=message] .message-text").TextContent);
+    }
 }
