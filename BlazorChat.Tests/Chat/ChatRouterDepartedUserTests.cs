@@ -22,7 +22,7 @@ public sealed class ChatRouterDepartedUserTests
         Assert.Equal(PickResult.Disconnected, result);
         Assert.Null(hamza.GetSnapshot().Pick);
         Assert.Empty(karam.GetSnapshot().IncomingRequests);
-        Assert.False(karam.GetSnapshot().Presence.ContainsKey("hamza"));
+        Assert.Equal(PresenceStatus.Offline, karam.StatusOf("hamza"));
         Assert.Empty(fixture.Router.FindInvariantViolations());
     }
 

@@ -248,7 +248,7 @@ internal sealed class ChatRouterModel
     public RouterView ViewOf(ModelUser user)
     {
         var incoming = UsersWhoPicked(user).Select(u => u.Name);
-        var presence = TrackedUsers.Where(u => u.Online).Select(u => (u.Name, StatusOf(u)));
+        var presence = TrackedUsers.Where(u => u.Online && u != user).Select(u => (u.Name, StatusOf(u)));
         var conversation = user.Conversation;
         return RouterView.Create(
             user.Name,
@@ -416,7 +416,8 @@ internal sealed record RouterView(
             string.Join(" | ", transcript),
             string.Join(",", presence.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Status}")));
 
-    public static RouterView From(ChatSnapshot snapshot)
+    /// <summary>The router's view: a snapshot, and the people list as that user reads it (online people only).</summary>
+    public static RouterView From(ChatSnapshot snapshot, PeoplePage people)
     {
         var conversation = snapshot.Conversation;
         return Create(
@@ -426,6 +427,6 @@ internal sealed record RouterView(
             conversation?.Id,
             conversation?.Partner,
             conversation is null ? [] : conversation.Messages.Select(m => new ModelMessage(conversation.Id, m.Sequence, m.Sender, m.Text)),
-            snapshot.Presence.Select(p => (p.Key, p.Value)));
+            people.People.Where(p => p.Status != PresenceStatus.Offline).Select(p => (p.Name, p.Status)));
     }
 }

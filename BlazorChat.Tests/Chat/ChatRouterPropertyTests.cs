@@ -294,8 +294,27 @@ internal sealed class ScriptRun
         _tabs.Add((connection, events));
         var tab = _model.Connect(name, session);
         Assert.Equal(name, connection.UserName);
-        Assert.Equal(_model.ViewOf(tab.User), RouterView.From(connection.Initial));
+        Assert.Equal(_model.ViewOf(tab.User), RouterView.From(connection.Initial, connection.FindPeople(null, int.MaxValue)));
         return $"{tab} opened ({session})";
+    }
+
+    /// <summary>The people list: everyone else, online first, alphabetical; a short page is its start; a filter narrows it.</summary>
+    private static void CheckPeopleList(ChatConnection connection, PeoplePage everyone)
+    {
+        Assert.Equal(everyone.Matches, everyone.People.Count);
+        Assert.DoesNotContain(everyone.People, p => string.Equals(p.Name, connection.UserName, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(
+            everyone.People.OrderBy(p => p.Status == PresenceStatus.Offline ? 1 : 0).ThenBy(p => p.Name, StringComparer.OrdinalIgnoreCase),
+            everyone.People);
+
+        var page = connection.FindPeople(null, 3);
+        Assert.Equal(everyone.People.Take(3), page.People);
+        Assert.Equal(everyone.Matches, page.Matches);
+
+        var filtered = connection.FindPeople(" 1", 2);
+        var expected = everyone.People.Where(p => p.Name.Contains('1', StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected.Take(2), filtered.People);
+        Assert.Equal(expected.Count, filtered.Matches);
     }
 
     /// <summary>After every step: the router's own invariants, its counts, and every user's snapshot match the model.</summary>
@@ -306,7 +325,10 @@ internal sealed class ScriptRun
         Assert.Equal(_model.TrackedUsers.Count(), Router.TrackedUserCount);
         foreach (var user in _model.TrackedUsers.Where(u => u.Tabs.Count > 0))
         {
-            Assert.Equal(_model.ViewOf(user), RouterView.From(Connection(user.Tabs[0]).GetSnapshot()));
+            var connection = Connection(user.Tabs[0]);
+            var everyone = connection.FindPeople(null, int.MaxValue);
+            Assert.Equal(_model.ViewOf(user), RouterView.From(connection.GetSnapshot(), everyone));
+            CheckPeopleList(connection, everyone);
         }
 
         foreach (var tab in _model.Tabs.Where(t => !t.Attached))

@@ -322,8 +322,8 @@ public sealed class ChatRouterTests
 
         var ended = await pair.AEvents.WaitForAsync<ChatEnded>();
         Assert.Equal(("karam", ChatEndReason.Left), (ended.EndedBy, ended.Reason));
-        var offline = await pair.AEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "karam" && e.Status == PresenceStatus.Offline);
-        Assert.NotNull(offline);
+        await pair.AEvents.WaitForAsync<PeopleChanged>();
+        Assert.Equal(PresenceStatus.Offline, pair.A.StatusOf("karam"));
         Assert.Null(pair.A.GetSnapshot().Conversation);
         Assert.Equal(SendStatus.NotInChat, pair.A.Send("hello?").Status);
     }
@@ -541,7 +541,7 @@ public sealed class ChatRouterTests
         Assert.Equal(("karam", ChatEndReason.Left), (ended.EndedBy, ended.Reason));
         pair.B.SetReachable(true);
         Assert.Null(pair.B.GetSnapshot().Conversation);
-        Assert.Equal(PresenceStatus.Online, pair.A.GetSnapshot().Presence["karam"]);
+        Assert.Equal(PresenceStatus.Online, pair.A.StatusOf("karam"));
     }
 
     [Fact]
@@ -551,17 +551,15 @@ public sealed class ChatRouterTests
         var (hamza, _) = _fixture.Connect("hamza");
         var (karam, _) = _fixture.Connect("karam");
 
+        Assert.Equal([new("hamza", PresenceStatus.Online), new("karam", PresenceStatus.Online)], hira.FindPeople(null, 2).People);
         hamza.Pick("karam");
-        await hiraEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "hamza" && e.Status == PresenceStatus.Waiting);
+        Assert.Equal([new("hamza", PresenceStatus.Waiting), new("karam", PresenceStatus.Online)], hira.FindPeople(null, 2).People);
         karam.Pick("hamza");
-        await hiraEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "karam" && e.Status == PresenceStatus.InChat);
+        Assert.Equal([new("hamza", PresenceStatus.InChat), new("karam", PresenceStatus.InChat)], hira.FindPeople(null, 2).People);
         hamza.Dispose();
-        await hiraEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "hamza" && e.Status == PresenceStatus.Offline);
-        await hiraEvents.WaitForAsync<PresenceChanged>(e => e.UserName == "karam" && e.Status == PresenceStatus.Online);
-
-        var presence = hira.GetSnapshot().Presence;
-        Assert.Equal(PresenceStatus.Online, presence["karam"]);
-        Assert.False(presence.ContainsKey("hamza"));
+        PersonStatus[] afterHamzaLeft = [new("karam", PresenceStatus.Online), new("hamza", PresenceStatus.Offline)];
+        Assert.Equal(afterHamzaLeft, hira.FindPeople(null, 2).People);
+        await hiraEvents.WaitForAsync<PeopleChanged>();
     }
 
     [Fact]

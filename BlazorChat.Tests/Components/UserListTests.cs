@@ -6,11 +6,10 @@ namespace BlazorChat.Tests.Components;
 
 public sealed class UserListTests : ComponentTestContext
 {
-    private IRenderedComponent<UserList> RenderFor(ChatConnection connection, IReadOnlyList<string>? userNames = null) =>
+    private IRenderedComponent<UserList> RenderFor(ChatConnection connection) =>
         Render<UserList>(p => p
             .Add(c => c.Connection, connection)
-            .Add(c => c.State, ChatViewState.From(connection.GetSnapshot()))
-            .Add(c => c.UserNames, userNames ?? Fixture.Accounts.UserNames));
+            .Add(c => c.State, ChatViewState.From(connection.GetSnapshot())));
 
     [Fact]
     public void Render_ShowsEachOtherUsersStatus()
@@ -57,8 +56,7 @@ public sealed class UserListTests : ComponentTestContext
         var hamza = fixture.Router.Connect("hamza", _ => Task.CompletedTask);
         var cut = Render<UserList>(p => p
             .Add(c => c.Connection, hamza)
-            .Add(c => c.State, ChatViewState.From(hamza.Initial))
-            .Add(c => c.UserNames, fixture.Accounts.UserNames));
+            .Add(c => c.State, ChatViewState.From(hamza.Initial)));
 
         cut.Find("input").Input("student1");
 
@@ -102,10 +100,54 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = Render<UserList>(p => p
             .Add(c => c.Connection, hamza)
-            .Add(c => c.State, ChatViewState.From(hamza.Initial))
-            .Add(c => c.UserNames, fixture.Accounts.UserNames));
+            .Add(c => c.State, ChatViewState.From(hamza.Initial)));
 
         Assert.Equal(name, cut.Find(".user-name").TextContent);
         Assert.Empty(cut.FindAll(".user-list img"));
+    }
+
+    [Fact]
+    public void Render_WithAThousandAccounts_ListsOnlyAPageOnlineFirstAndSaysHowManyInAll()
+    {
+        string[] campus = [.. Enumerable.Range(0, 1000).Select(i => $"person{i:0000}")];
+        var fixture = new Tests.Chat.RouterFixture(users: campus);
+        var me = fixture.Router.Connect("person0000", _ => Task.CompletedTask);
+        fixture.Router.Connect("person0999", _ => Task.CompletedTask);
+
+        var cut = Render<UserList>(p => p
+            .Add(c => c.Connection, me)
+            .Add(c => c.State, ChatViewState.From(me.Initial)));
+
+        var rows = cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user")).ToList();
+        Assert.Equal(UserList.PageSize, rows.Count);
+        Assert.Equal("person0999", rows[0]);
+        Assert.Equal([.. Enumerable.Range(1, UserList.PageSize - 1).Select(i => $"person{i:0000}")], rows.Skip(1));
+        Assert.Equal("Showing 50 of 999. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
+
+        cut.Find("input").Input("person05");
+
+        Assert.Equal(UserList.PageSize, cut.FindAll("[data-testid=user-row]").Count);
+        Assert.Equal("Showing 50 of 100. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
+        cut.Find("input").Input("person0555");
+        Assert.Equal(["person0555"], cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user")));
+        Assert.Empty(cut.FindAll("[data-testid=more-people]"));
+    }
+
+    [Fact]
+    public async Task RefreshPeople_RendersWhenTheListChangedAndNotOtherwise()
+    {
+        var (hamza, _) = Fixture.Connect("hamza");
+        var cut = RenderFor(hamza);
+        Assert.Equal("offline", cut.Find("[data-user=karam] .user-status").TextContent);
+        var renders = cut.RenderCount;
+
+        await cut.InvokeAsync(() => cut.Instance.RefreshPeople());
+        Assert.Equal(renders, cut.RenderCount);
+
+        Fixture.Connect("karam");
+        await cut.InvokeAsync(() => cut.Instance.RefreshPeople());
+
+        Assert.True(cut.RenderCount > renders, "the list did not render after someone came online");
+        Assert.Equal("online", cut.Find("[data-user=karam] .user-status").TextContent);
     }
 }

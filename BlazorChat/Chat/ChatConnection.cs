@@ -16,6 +16,7 @@ public sealed class ChatConnection : IDisposable
     private readonly Channel<ChatEvent> _outbox = Channel.CreateUnbounded<ChatEvent>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private int _disposed;
+    private int _peopleChangedQueued;
 
     internal ChatConnection(ChatRouter router, string userName, string? sessionId, Func<ChatEvent, Task> onEvent, ILogger logger)
     {
@@ -53,6 +54,12 @@ public sealed class ChatConnection : IDisposable
 
     public ChatSnapshot GetSnapshot() => _router.GetSnapshot(this);
 
+    /// <summary>The first <paramref name="limit"/> people this user may pick (see <see cref="ChatRouter"/>), read now.</summary>
+    public PeoplePage FindPeople(string? filter, int limit) => _router.FindPeople(this, filter, limit);
+
+    /// <summary>Someone's status as this user sees it now.</summary>
+    public PresenceStatus StatusOf(string userName) => _router.StatusOf(userName);
+
     /// <summary>Tells the router whether the browser behind this connection can currently be reached.</summary>
     public void SetReachable(bool reachable) => _router.SetReachable(this, reachable);
 
@@ -72,6 +79,16 @@ public sealed class ChatConnection : IDisposable
     // makes every connection see events in the order the router decided them.
     internal void Post(ChatEvent chatEvent) => _outbox.Writer.TryWrite(chatEvent);
 
+    // Called under the router's lock. At most one PeopleChanged waits in the queue: the subscriber reads the
+    // current list when it gets it, so a second notice behind the first would tell it nothing new.
+    internal void PostPeopleChanged()
+    {
+        if (Interlocked.Exchange(ref _peopleChangedQueued, 1) == 0)
+        {
+            Post(PeopleChanged.Instance);
+        }
+    }
+
     // Called under the router's lock when the router detaches the connection itself (sign-out):
     // what was queued is still delivered, then the pump stops.
     internal void Complete() => _outbox.Writer.TryComplete();
@@ -83,6 +100,12 @@ public sealed class ChatConnection : IDisposable
             if (IsDisposed)
             {
                 return;
+            }
+
+            if (chatEvent is PeopleChanged)
+            {
+                // Cleared before the subscriber reads the list: a change from now on queues a new notice.
+                Volatile.Write(ref _peopleChangedQueued, 0);
             }
 
             try

@@ -4,7 +4,14 @@ namespace BlazorChat.Chat;
 public abstract record ChatEvent;
 
 /// <summary>A user's public status changed (everyone connected is told).</summary>
-public sealed record PresenceChanged(string UserName, PresenceStatus Status) : ChatEvent;
+public sealed record PeopleChanged : ChatEvent
+{
+    public static readonly PeopleChanged Instance = new();
+
+    private PeopleChanged()
+    {
+    }
+}
 
 /// <summary>This user's own standing pick changed (null: none). Sent to all of the user's tabs.</summary>
 public sealed record PickChanged(string? Peer) : ChatEvent;

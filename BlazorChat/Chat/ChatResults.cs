@@ -43,7 +43,12 @@ public sealed record ChatSnapshot(
     string UserName,
     string? Pick,
     IReadOnlyList<string> IncomingRequests,
-    ConversationSnapshot? Conversation,
-    IReadOnlyDictionary<string, PresenceStatus> Presence);
+    ConversationSnapshot? Conversation);
+
+/// <summary>Someone another user may pick, and how they are doing.</summary>
+public readonly record struct PersonStatus(string Name, PresenceStatus Status);
+
+/// <summary>One screenful of people, and how many match in all.</summary>
+public sealed record PeoplePage(IReadOnlyList<PersonStatus> People, int Matches);
 
 public sealed record ConversationSnapshot(long Id, string Partner, DateTimeOffset StartedAt, IReadOnlyList<ChatMessage> Messages);

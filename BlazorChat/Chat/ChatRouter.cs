@@ -16,6 +16,9 @@ public sealed class ChatRouter
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, UserState> _users = new(StringComparer.OrdinalIgnoreCase);
+
+    // Who is online, in display order, so a tab can show the first few without looking at everyone.
+    private readonly SortedSet<string> _online = new(StringComparer.OrdinalIgnoreCase);
     private readonly AccountDirectory _accounts;
     private readonly ChatOptions _options;
     private readonly TimeProvider _time;
@@ -67,7 +70,7 @@ public sealed class ChatRouter
             CancelDeparture(user);
 
             var cameOnline = !user.Online;
-            user.Online = true;
+            SetOnline(user, true);
             connection.Initial = BuildSnapshot(user);
             if (cameOnline)
             {
@@ -236,8 +239,84 @@ public sealed class ChatRouter
         {
             var user = UserOf(connection);
             return user is null
-                ? new ChatSnapshot(connection.UserName, null, [], null, new Dictionary<string, PresenceStatus>())
+                ? new ChatSnapshot(connection.UserName, null, [], null)
                 : BuildSnapshot(user);
+        }
+    }
+
+    /// <summary>
+    /// One screenful of the people <paramref name="connection"/>'s user may pick: online people first, then
+    /// offline, alphabetical within each, leaving out the user; only names containing
+    /// <paramref name="filter"/> (ignoring case) when one is given. Costs O(<paramref name="limit"/>) without a
+    /// filter however many accounts exist, so a tab never holds or walks the whole directory.
+    /// </summary>
+    internal PeoplePage FindPeople(ChatConnection connection, string? filter, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        filter = string.IsNullOrWhiteSpace(filter) ? null : filter.Trim();
+        var me = connection.UserName;
+        var accounts = _accounts.UserNames;
+        List<PersonStatus> people = new(Math.Min(limit, accounts.Count));
+        lock (_lock)
+        {
+            var matches = 0;
+            foreach (var name in _online)
+            {
+                if (IsCandidate(name, me, filter))
+                {
+                    matches++;
+                    if (people.Count < limit)
+                    {
+                        people.Add(new PersonStatus(name, StatusOf(_users[name])));
+                    }
+                    else if (filter is null)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (filter is null)
+            {
+                // Everyone but me matches; walk the offline names only as far as the page needs.
+                matches = accounts.Count - (_accounts.TryGetUserName(me, out _) ? 1 : 0);
+                for (var i = 0; i < accounts.Count && people.Count < limit; i++)
+                {
+                    if (!_online.Contains(accounts[i]) && IsCandidate(accounts[i], me, null))
+                    {
+                        people.Add(new PersonStatus(accounts[i], PresenceStatus.Offline));
+                    }
+                }
+            }
+            else
+            {
+                foreach (var name in accounts)
+                {
+                    if (!_online.Contains(name) && IsCandidate(name, me, filter))
+                    {
+                        matches++;
+                        if (people.Count < limit)
+                        {
+                            people.Add(new PersonStatus(name, PresenceStatus.Offline));
+                        }
+                    }
+                }
+            }
+
+            return new PeoplePage(people, matches);
+        }
+
+        static bool IsCandidate(string name, string me, string? filter) =>
+            !string.Equals(name, me, StringComparison.OrdinalIgnoreCase)
+            && (filter is null || name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>A person's status as others see it (offline when unknown or gone).</summary>
+    internal PresenceStatus StatusOf(string userName)
+    {
+        lock (_lock)
+        {
+            return _users.TryGetValue(userName, out var user) ? StatusOf(user) : PresenceStatus.Offline;
         }
     }
 
@@ -262,7 +341,7 @@ public sealed class ChatRouter
                 CancelDeparture(user);
                 if (!user.Online)
                 {
-                    user.Online = true;
+                    SetOnline(user, true);
                     BroadcastPresence(user);
                 }
             }
@@ -310,9 +389,16 @@ public sealed class ChatRouter
         lock (_lock)
         {
             var connections = 0;
+            var online = 0;
             foreach (var (name, user) in _users)
             {
                 connections += user.Connections.Count;
+                online += user.Online ? 1 : 0;
+                if (user.Online != _online.Contains(name))
+                {
+                    violations.Add($"{name} is {(user.Online ? "online" : "offline")} but the online list says otherwise");
+                }
+
                 if (!string.Equals(name, user.Name, StringComparison.Ordinal))
                 {
                     violations.Add($"{name} is filed under another name ({user.Name})");
@@ -373,6 +459,11 @@ public sealed class ChatRouter
             if (connections != _connectionCount)
             {
                 violations.Add($"connection count {_connectionCount} does not match {connections} attached connections");
+            }
+
+            if (online != _online.Count)
+            {
+                violations.Add($"the online list has {_online.Count} names for {online} online users");
             }
         }
 
@@ -666,7 +757,7 @@ public sealed class ChatRouter
             EndConversation(conversation, user, ChatEndReason.Left, effects);
         }
 
-        user.Online = false;
+        SetOnline(user, false);
         BroadcastPresence(user);
         effects.Departed = user.Name;
     }
@@ -684,15 +775,9 @@ public sealed class ChatRouter
 
     private ChatSnapshot BuildSnapshot(UserState user)
     {
-        Dictionary<string, PresenceStatus> presence = new(StringComparer.OrdinalIgnoreCase);
         List<string> incoming = [];
         foreach (var other in _users.Values)
         {
-            if (other.Online)
-            {
-                presence[other.Name] = StatusOf(other);
-            }
-
             if (string.Equals(other.Pick, user.Name, StringComparison.Ordinal))
             {
                 incoming.Add(other.Name);
@@ -702,7 +787,7 @@ public sealed class ChatRouter
         var conversation = user.Conversation is { } c
             ? new ConversationSnapshot(c.Id, c.PartnerOf(user).Name, c.StartedAt, [.. c.Messages])
             : null;
-        return new ChatSnapshot(user.Name, user.Pick, incoming, conversation, presence);
+        return new ChatSnapshot(user.Name, user.Pick, incoming, conversation);
     }
 
     private static PresenceStatus StatusOf(UserState user) => user switch
@@ -713,16 +798,35 @@ public sealed class ChatRouter
         _ => PresenceStatus.Online,
     };
 
-    /// <summary>Tells everyone else; a user's own tabs do not show their own status.</summary>
+    /// <summary>
+    /// Tells everyone else that the list of people changed. Each tab holds at most one such notice at a
+    /// time and reads the list when it gets it, so a crowd coming online costs each tab one read, not one
+    /// event per person. A user's own tabs do not show their own status.
+    /// </summary>
     private void BroadcastPresence(UserState user)
     {
-        var changed = new PresenceChanged(user.Name, StatusOf(user));
         foreach (var other in _users.Values)
         {
             if (other != user)
             {
-                PostToUser(other, changed);
+                foreach (var connection in other.Connections)
+                {
+                    connection.PostPeopleChanged();
+                }
             }
+        }
+    }
+
+    private void SetOnline(UserState user, bool online)
+    {
+        user.Online = online;
+        if (online)
+        {
+            _online.Add(user.Name);
+        }
+        else
+        {
+            _online.Remove(user.Name);
         }
     }
 

@@ -16,7 +16,6 @@ public sealed class ChatViewState
         Me = snapshot.UserName;
         Pick = snapshot.Pick;
         IncomingRequests = new HashSet<string>(snapshot.IncomingRequests, StringComparer.OrdinalIgnoreCase);
-        Presence = new Dictionary<string, PresenceStatus>(snapshot.Presence, StringComparer.OrdinalIgnoreCase);
         Conversation = snapshot.Conversation is { } c ? new ConversationView(c.Id, c.Partner, c.StartedAt, [.. c.Messages]) : null;
     }
 
@@ -26,8 +25,6 @@ public sealed class ChatViewState
 
     public HashSet<string> IncomingRequests { get; }
 
-    public Dictionary<string, PresenceStatus> Presence { get; }
-
     public ConversationView? Conversation { get; private set; }
 
     /// <summary>Set when an event showed that something was missed; the owner should take a fresh snapshot.</summary>
@@ -35,19 +32,10 @@ public sealed class ChatViewState
 
     public static ChatViewState From(ChatSnapshot snapshot, int maxMessages = 1000) => new(snapshot, maxMessages);
 
-    public PresenceStatus StatusOf(string userName) =>
-        Presence.TryGetValue(userName, out var status) ? status : PresenceStatus.Offline;
-
     public void Apply(ChatEvent chatEvent)
     {
         switch (chatEvent)
         {
-            case PresenceChanged e when e.Status == PresenceStatus.Offline:
-                Presence.Remove(e.UserName);
-                break;
-            case PresenceChanged e:
-                Presence[e.UserName] = e.Status;
-                break;
             case PickChanged e:
                 Pick = e.Peer;
                 break;
