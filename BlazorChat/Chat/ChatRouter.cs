@@ -107,14 +107,14 @@ public sealed class ChatRouter
             if (user.Connections.Count > 0)
             {
                 // Other sign-ins stay; if none of their tabs is reachable, the usual grace applies.
-                ScheduleDepartureIfUnreachable(user, effects);
+                ScheduleDepartureIfUnreachable(user, ref effects);
             }
             else
             {
                 CancelDeparture(user);
                 if (user.Online)
                 {
-                    Depart(user, effects);
+                    Depart(user, ref effects);
                 }
 
                 _users.Remove(user.Name);
@@ -135,7 +135,7 @@ public sealed class ChatRouter
         PickResult result;
         lock (_lock)
         {
-            result = PickLocked(connection, peerName, effects);
+            result = PickLocked(connection, peerName, ref effects);
         }
 
         effects.Log(_logger);
@@ -199,10 +199,11 @@ public sealed class ChatRouter
             }
 
             var message = new ChatMessage(++conversation.LastSequence, user.Name, clean, _time.GetUtcNow());
-            conversation.Messages.Add(message);
+            // A queue, not a list: dropping the oldest of a full transcript is O(1), not a shift of every message.
+            conversation.Messages.Enqueue(message);
             if (conversation.Messages.Count > _options.TranscriptLimit)
             {
-                conversation.Messages.RemoveAt(0);
+                conversation.Messages.Dequeue();
             }
 
             var delivered = new MessageReceived(conversation.Id, message);
@@ -223,7 +224,7 @@ public sealed class ChatRouter
                 return false;
             }
 
-            EndConversation(conversation, user, ChatEndReason.Ended, effects);
+            EndConversation(conversation, user, ChatEndReason.Ended, ref effects);
         }
 
         effects.Log(_logger);
@@ -255,7 +256,7 @@ public sealed class ChatRouter
             connection.IsReachable = reachable;
             if (!reachable)
             {
-                ScheduleDepartureIfUnreachable(user, effects);
+                ScheduleDepartureIfUnreachable(user, ref effects);
             }
             else
             {
@@ -293,7 +294,7 @@ public sealed class ChatRouter
                 CancelDeparture(user);
             }
 
-            ScheduleDepartureIfUnreachable(user, effects);
+            ScheduleDepartureIfUnreachable(user, ref effects);
             if (!user.Online && user.Connections.Count == 0)
             {
                 _users.Remove(user.Name);
@@ -478,7 +479,7 @@ public sealed class ChatRouter
         return !span.IsEmpty;
     }
 
-    private PickResult PickLocked(ChatConnection connection, string peerName, Effects effects)
+    private PickResult PickLocked(ChatConnection connection, string peerName, ref Effects effects)
     {
         var user = UserOf(connection);
         // A user who has left (every tab unreachable past the grace) must not pick: nothing would withdraw it,
@@ -509,7 +510,7 @@ public sealed class ChatRouter
         if (_users.TryGetValue(peerName, out var peer) && peer.Online && peer.Conversation is null
             && string.Equals(peer.Pick, user.Name, StringComparison.Ordinal))
         {
-            StartConversation(peer, user, effects);
+            StartConversation(peer, user, ref effects);
             return PickResult.Paired;
         }
 
@@ -553,7 +554,7 @@ public sealed class ChatRouter
         return true;
     }
 
-    private void StartConversation(UserState first, UserState second, Effects effects)
+    private void StartConversation(UserState first, UserState second, ref Effects effects)
     {
         var conversation = new Conversation(++_lastConversationId, first, second, _time.GetUtcNow());
         first.Pick = null;
@@ -567,7 +568,7 @@ public sealed class ChatRouter
         effects.Paired = (first.Name, second.Name, conversation.Id);
     }
 
-    private void EndConversation(Conversation conversation, UserState endedBy, ChatEndReason reason, Effects effects)
+    private void EndConversation(Conversation conversation, UserState endedBy, ChatEndReason reason, ref Effects effects)
     {
         foreach (var user in (ReadOnlySpan<UserState>)[conversation.First, conversation.Second])
         {
@@ -600,7 +601,7 @@ public sealed class ChatRouter
         }
     }
 
-    private void ScheduleDepartureIfUnreachable(UserState user, Effects effects)
+    private void ScheduleDepartureIfUnreachable(UserState user, ref Effects effects)
     {
         if (!user.Online || user.DepartureTimer is not null || user.Connections.Exists(static c => c.IsReachable))
         {
@@ -611,7 +612,7 @@ public sealed class ChatRouter
         var grace = user.Connections.Count == 0 ? _options.LeaveGrace : _options.ReconnectGrace;
         if (grace <= TimeSpan.Zero)
         {
-            Depart(user, effects);
+            Depart(user, ref effects);
             return;
         }
 
@@ -648,7 +649,7 @@ public sealed class ChatRouter
                 return;
             }
 
-            Depart(user, effects);
+            Depart(user, ref effects);
             if (user.Connections.Count == 0)
             {
                 _users.Remove(user.Name);
@@ -658,12 +659,12 @@ public sealed class ChatRouter
         effects.Log(_logger);
     }
 
-    private void Depart(UserState user, Effects effects)
+    private void Depart(UserState user, ref Effects effects)
     {
         WithdrawPick(user);
         if (user.Conversation is { } conversation)
         {
-            EndConversation(conversation, user, ChatEndReason.Left, effects);
+            EndConversation(conversation, user, ChatEndReason.Left, ref effects);
         }
 
         user.Online = false;
@@ -769,7 +770,7 @@ public sealed class ChatRouter
 
         public DateTimeOffset StartedAt { get; } = startedAt;
 
-        public List<ChatMessage> Messages { get; } = [];
+        public Queue<ChatMessage> Messages { get; } = new();
 
         public long LastSequence { get; set; }
 
@@ -781,8 +782,11 @@ public sealed class ChatRouter
         public void Fire() => Router.OnDepartureDue(User, Generation);
     }
 
-    /// <summary>What an operation did, gathered under the lock and logged after it is released.</summary>
-    private sealed class Effects
+    /// <summary>
+    /// What an operation did, gathered under the lock and logged after it is released. A struct on the
+    /// caller's stack, so an operation that logs nothing allocates nothing for it.
+    /// </summary>
+    private struct Effects
     {
         public (string First, string Second, long ConversationId)? Paired { get; set; }
 
@@ -790,7 +794,7 @@ public sealed class ChatRouter
 
         public string? Departed { get; set; }
 
-        public void Log(ILogger logger)
+        public readonly void Log(ILogger logger)
         {
             if (Paired is { } p)
             {
