@@ -380,6 +380,41 @@ public sealed class ChatRouter
         return violations;
     }
 
+    /// <summary>
+    /// How many tabs, users, chats and waiting picks there are, read together under the lock. For diagnostics:
+    /// one pass over the users, no allocation.
+    /// </summary>
+    public RouterCounts GetCounts()
+    {
+        lock (_lock)
+        {
+            int online = 0, reachable = 0, chatting = 0, waiting = 0;
+            foreach (var user in _users.Values)
+            {
+                if (user.Online)
+                {
+                    online++;
+                }
+
+                if (user.Connections.Exists(static c => c.IsReachable))
+                {
+                    reachable++;
+                }
+
+                if (user.Conversation is not null)
+                {
+                    chatting++;
+                }
+                else if (user.Pick is not null)
+                {
+                    waiting++;
+                }
+            }
+
+            return new RouterCounts(_connectionCount, _users.Count, online, reachable, chatting / 2, waiting);
+        }
+    }
+
     /// <summary>How many users the router holds state for. For tests and diagnostics.</summary>
     internal int TrackedUserCount
     {
