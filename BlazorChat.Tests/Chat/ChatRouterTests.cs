@@ -417,6 +417,22 @@ public sealed class ChatRouterTests
     }
 
     [Fact]
+    public async Task GetCounts_CountsTabsUsersChatsAndWaitingPicks()
+    {
+        var fixture = new RouterFixture(new ChatOptions { ReconnectGrace = TimeSpan.FromSeconds(60), MaxMessagesPerSecond = 0 });
+        await fixture.PairAsync("hamza", "karam");
+        fixture.Connect("karam");
+        fixture.Connect("hira").Connection.Pick("rushna");
+        fixture.Connect("zara").Connection.SetReachable(false);
+
+        var counts = fixture.Router.GetCounts();
+
+        // zara's only tab dropped: still online within the reconnect grace, but not reachable.
+        Assert.Equal(new RouterCounts(Connections: 5, TrackedUsers: 4, OnlineUsers: 4, ReachableUsers: 3, Conversations: 1, WaitingUsers: 1), counts);
+        Assert.Equal(fixture.Router.ConnectionCount, counts.Connections);
+    }
+
+    [Fact]
     public void Connect_UnknownAccount_Throws()
     {
         Assert.Throws<ArgumentException>(() => Router.Connect("mallory", _ => Task.CompletedTask));

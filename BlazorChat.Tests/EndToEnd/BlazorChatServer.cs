@@ -17,9 +17,15 @@ namespace BlazorChat.Tests.EndToEnd;
 public sealed class BlazorChatServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
-    public BlazorChatServer(IDictionary<string, string>? settings = null, string? seedCsv = null, bool https = false)
+    /// <param name="settings">Configuration over the defaults below.</param>
+    /// <param name="seedCsv">A seed file in place of the app's own.</param>
+    /// <param name="https">Serve TLS with a throwaway self-signed certificate.</param>
+    /// <param name="configure">More changes to the host (services, startup filters) for a test that needs them.</param>
+    public BlazorChatServer(IDictionary<string, string>? settings = null, string? seedCsv = null, bool https = false, Action<IWebHostBuilder>? configure = null)
     {
+        _configure = configure;
         Certificate = https ? CreateLoopbackCertificate() : null;
         Directory.CreateDirectory(DataDirectory);
         _settings = new Dictionary<string, string>
@@ -96,6 +102,8 @@ public sealed class BlazorChatServer : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        _configure?.Invoke(builder);
     }
 
     public override async ValueTask DisposeAsync()

@@ -52,3 +52,13 @@ public readonly record struct PersonStatus(string Name, PresenceStatus Status);
 public sealed record PeoplePage(IReadOnlyList<PersonStatus> People, int Matches);
 
 public sealed record ConversationSnapshot(long Id, string Partner, DateTimeOffset StartedAt, IReadOnlyList<ChatMessage> Messages);
+
+/// <summary>What the router holds at one moment (see <see cref="ChatRouter.GetCounts"/>).</summary>
+/// <param name="Connections">Open connections: one per tab (circuit) that opened the chat.</param>
+/// <param name="TrackedUsers">Users the router holds any state for (online, or offline with a tab still attached).</param>
+/// <param name="OnlineUsers">Users shown as online to others (including those within a grace period).</param>
+/// <param name="ReachableUsers">Users with at least one tab whose browser is connected right now.</param>
+/// <param name="Conversations">Chats in progress.</param>
+/// <param name="WaitingUsers">Users with a standing pick who are not chatting.</param>
+public readonly record struct RouterCounts(
+    int Connections, int TrackedUsers, int OnlineUsers, int ReachableUsers, int Conversations, int WaitingUsers);

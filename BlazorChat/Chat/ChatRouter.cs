@@ -110,14 +110,14 @@ public sealed class ChatRouter
             if (user.Connections.Count > 0)
             {
                 // Other sign-ins stay; if none of their tabs is reachable, the usual grace applies.
-                ScheduleDepartureIfUnreachable(user, effects);
+                ScheduleDepartureIfUnreachable(user, ref effects);
             }
             else
             {
                 CancelDeparture(user);
                 if (user.Online)
                 {
-                    Depart(user, effects);
+                    Depart(user, ref effects);
                 }
 
                 _users.Remove(user.Name);
@@ -138,7 +138,7 @@ public sealed class ChatRouter
         PickResult result;
         lock (_lock)
         {
-            result = PickLocked(connection, peerName, effects);
+            result = PickLocked(connection, peerName, ref effects);
         }
 
         effects.Log(_logger);
@@ -202,10 +202,11 @@ public sealed class ChatRouter
             }
 
             var message = new ChatMessage(++conversation.LastSequence, user.Name, clean, _time.GetUtcNow());
-            conversation.Messages.Add(message);
+            // A queue, not a list: dropping the oldest of a full transcript is O(1), not a shift of every message.
+            conversation.Messages.Enqueue(message);
             if (conversation.Messages.Count > _options.TranscriptLimit)
             {
-                conversation.Messages.RemoveAt(0);
+                conversation.Messages.Dequeue();
             }
 
             var delivered = new MessageReceived(conversation.Id, message);
@@ -226,7 +227,7 @@ public sealed class ChatRouter
                 return false;
             }
 
-            EndConversation(conversation, user, ChatEndReason.Ended, effects);
+            EndConversation(conversation, user, ChatEndReason.Ended, ref effects);
         }
 
         effects.Log(_logger);
@@ -334,7 +335,7 @@ public sealed class ChatRouter
             connection.IsReachable = reachable;
             if (!reachable)
             {
-                ScheduleDepartureIfUnreachable(user, effects);
+                ScheduleDepartureIfUnreachable(user, ref effects);
             }
             else
             {
@@ -372,7 +373,7 @@ public sealed class ChatRouter
                 CancelDeparture(user);
             }
 
-            ScheduleDepartureIfUnreachable(user, effects);
+            ScheduleDepartureIfUnreachable(user, ref effects);
             if (!user.Online && user.Connections.Count == 0)
             {
                 _users.Remove(user.Name);
@@ -468,6 +469,41 @@ public sealed class ChatRouter
         }
 
         return violations;
+    }
+
+    /// <summary>
+    /// How many tabs, users, chats and waiting picks there are, read together under the lock. For diagnostics:
+    /// one pass over the users, no allocation.
+    /// </summary>
+    public RouterCounts GetCounts()
+    {
+        lock (_lock)
+        {
+            int online = 0, reachable = 0, chatting = 0, waiting = 0;
+            foreach (var user in _users.Values)
+            {
+                if (user.Online)
+                {
+                    online++;
+                }
+
+                if (user.Connections.Exists(static c => c.IsReachable))
+                {
+                    reachable++;
+                }
+
+                if (user.Conversation is not null)
+                {
+                    chatting++;
+                }
+                else if (user.Pick is not null)
+                {
+                    waiting++;
+                }
+            }
+
+            return new RouterCounts(_connectionCount, _users.Count, online, reachable, chatting / 2, waiting);
+        }
     }
 
     /// <summary>How many users the router holds state for. For tests and diagnostics.</summary>
@@ -569,7 +605,7 @@ public sealed class ChatRouter
         return !span.IsEmpty;
     }
 
-    private PickResult PickLocked(ChatConnection connection, string peerName, Effects effects)
+    private PickResult PickLocked(ChatConnection connection, string peerName, ref Effects effects)
     {
         var user = UserOf(connection);
         // A user who has left (every tab unreachable past the grace) must not pick: nothing would withdraw it,
@@ -600,7 +636,7 @@ public sealed class ChatRouter
         if (_users.TryGetValue(peerName, out var peer) && peer.Online && peer.Conversation is null
             && string.Equals(peer.Pick, user.Name, StringComparison.Ordinal))
         {
-            StartConversation(peer, user, effects);
+            StartConversation(peer, user, ref effects);
             return PickResult.Paired;
         }
 
@@ -644,7 +680,7 @@ public sealed class ChatRouter
         return true;
     }
 
-    private void StartConversation(UserState first, UserState second, Effects effects)
+    private void StartConversation(UserState first, UserState second, ref Effects effects)
     {
         var conversation = new Conversation(++_lastConversationId, first, second, _time.GetUtcNow());
         first.Pick = null;
@@ -658,7 +694,7 @@ public sealed class ChatRouter
         effects.Paired = (first.Name, second.Name, conversation.Id);
     }
 
-    private void EndConversation(Conversation conversation, UserState endedBy, ChatEndReason reason, Effects effects)
+    private void EndConversation(Conversation conversation, UserState endedBy, ChatEndReason reason, ref Effects effects)
     {
         foreach (var user in (ReadOnlySpan<UserState>)[conversation.First, conversation.Second])
         {
@@ -691,7 +727,7 @@ public sealed class ChatRouter
         }
     }
 
-    private void ScheduleDepartureIfUnreachable(UserState user, Effects effects)
+    private void ScheduleDepartureIfUnreachable(UserState user, ref Effects effects)
     {
         if (!user.Online || user.DepartureTimer is not null || user.Connections.Exists(static c => c.IsReachable))
         {
@@ -702,7 +738,7 @@ public sealed class ChatRouter
         var grace = user.Connections.Count == 0 ? _options.LeaveGrace : _options.ReconnectGrace;
         if (grace <= TimeSpan.Zero)
         {
-            Depart(user, effects);
+            Depart(user, ref effects);
             return;
         }
 
@@ -739,7 +775,7 @@ public sealed class ChatRouter
                 return;
             }
 
-            Depart(user, effects);
+            Depart(user, ref effects);
             if (user.Connections.Count == 0)
             {
                 _users.Remove(user.Name);
@@ -749,12 +785,12 @@ public sealed class ChatRouter
         effects.Log(_logger);
     }
 
-    private void Depart(UserState user, Effects effects)
+    private void Depart(UserState user, ref Effects effects)
     {
         WithdrawPick(user);
         if (user.Conversation is { } conversation)
         {
-            EndConversation(conversation, user, ChatEndReason.Left, effects);
+            EndConversation(conversation, user, ChatEndReason.Left, ref effects);
         }
 
         SetOnline(user, false);
@@ -873,7 +909,7 @@ public sealed class ChatRouter
 
         public DateTimeOffset StartedAt { get; } = startedAt;
 
-        public List<ChatMessage> Messages { get; } = [];
+        public Queue<ChatMessage> Messages { get; } = new();
 
         public long LastSequence { get; set; }
 
@@ -885,8 +921,11 @@ public sealed class ChatRouter
         public void Fire() => Router.OnDepartureDue(User, Generation);
     }
 
-    /// <summary>What an operation did, gathered under the lock and logged after it is released.</summary>
-    private sealed class Effects
+    /// <summary>
+    /// What an operation did, gathered under the lock and logged after it is released. A struct on the
+    /// caller's stack, so an operation that logs nothing allocates nothing for it.
+    /// </summary>
+    private struct Effects
     {
         public (string First, string Second, long ConversationId)? Paired { get; set; }
 
@@ -894,7 +933,7 @@ public sealed class ChatRouter
 
         public string? Departed { get; set; }
 
-        public void Log(ILogger logger)
+        public readonly void Log(ILogger logger)
         {
             if (Paired is { } p)
             {

@@ -1,4 +1,5 @@
 using BlazorChat.Accounts;
+using BlazorChat.Benchmarking;
 using BlazorChat.Chat;
 using BlazorChat.Components;
 using BlazorChat.Components.Chat;
@@ -131,6 +132,9 @@ public static class BlazorChatExtensions
         services.AddScoped<ChatCircuit>();
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<ChatCircuit>());
 
+        // Off by default: /_diagnostics and the baseline hub exist only when Benchmarking:Enabled is true.
+        services.AddBenchmarking();
+
         return builder;
     }
 
@@ -144,6 +148,7 @@ public static class BlazorChatExtensions
         }
 
         app.UseSecurityHeaders();
+        app.UseBenchmarkingGuard();
         app.UseSameOriginCircuits(app.Configuration);
         app.UseRateLimiter();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
@@ -154,6 +159,7 @@ public static class BlazorChatExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapBenchmarking();
         return app;
     }
 

@@ -1,0 +1,24 @@
+using BlazorChat.Accounts;
+using BlazorChat.Chat;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Benchmarks;
+
+/// <summary>The real ChatRouter as the app builds it, on the system clock, with subscribers that do nothing.</summary>
+internal static class RouterFactory
+{
+    /// <summary>A subscriber that returns at once, so what is measured is the router and its outboxes.</summary>
+    public static readonly Func<ChatEvent, Task> Ignore = static _ => Task.CompletedTask;
+
+    public static ChatRouter Create(int users)
+    {
+        var names = Enumerable.Range(0, users).Select(static i => $"user{i}").ToArray();
+        // The app's defaults (transcript of 1,000, 4,000-character limit) except the per-user send limit of
+        // 20 a second, which would refuse all but the first messages of a benchmark.
+        var options = new ChatOptions { MaxMessagesPerSecond = 0 };
+        return new ChatRouter(new AccountDirectory(names), Options.Create(options), TimeProvider.System, NullLogger<ChatRouter>.Instance);
+    }
+
+    public static string UserName(int index) => $"user{index}";
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using BlazorChat.Chat;
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Benchmarking;
+
+/// <summary>
+/// The diagnostics endpoint and the baseline hub, mapped only when <c>Benchmarking:Enabled</c> is true and
+/// answered only for requests from this machine; anything else gets a bare 404, as if they did not exist.
+/// </summary>
+public static class BenchmarkingExtensions
+{
+    public const string DiagnosticsPath = "/_diagnostics";
+    public const string BenchPathPrefix = "/_bench";
+
+    public static IServiceCollection AddBenchmarking(this IServiceCollection services)
+    {
+        services.AddOptions<BenchmarkingOptions>().BindConfiguration(BenchmarkingOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<CircuitMeter>();
+        return services;
+    }
+
+    /// <summary>The loopback guard; goes before the status-code pages so a refusal stays a bare 404.</summary>
+    public static IApplicationBuilder UseBenchmarkingGuard(this WebApplication app)
+    {
+        if (!IsEnabled(app))
+        {
+            return app;
+        }
+
+        // Built now, before the server starts, so the listener sees every circuit from the first.
+        app.Services.GetRequiredService<CircuitMeter>();
+        return app.Use((context, next) =>
+        {
+            if ((context.Request.Path.StartsWithSegments(DiagnosticsPath) || context.Request.Path.StartsWithSegments(BenchPathPrefix))
+                && !IsLocal(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+    }
+
+    public static WebApplication MapBenchmarking(this WebApplication app)
+    {
+        if (!IsEnabled(app))
+        {
+            return app;
+        }
+
+        app.MapGet(DiagnosticsPath, (HttpContext context, ChatRouter router, CircuitMeter circuits, TimeProvider time) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Ok(DiagnosticsReport.Read(router, circuits, time));
+        });
+        app.MapHub<BenchHub>(BenchHub.Path);
+        return app;
+    }
+
+    /// <summary>
+    /// From this machine and not relayed: a reverse proxy on the same host also connects from loopback, so a
+    /// request carrying forwarding headers is someone else's.
+    /// </summary>
+    internal static bool IsLocal(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address
+        && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
+        && !context.Request.Headers.ContainsKey("X-Forwarded-For")
+        && !context.Request.Headers.ContainsKey("Forwarded");
+
+    private static bool IsEnabled(WebApplication app) =>
+        app.Services.GetRequiredService<IOptions<BenchmarkingOptions>>().Value.Enabled;
+}
