@@ -32,6 +32,9 @@ public sealed class BlazorCircuit : IAsyncDisposable
     private readonly List<Waiter> _waiters = [];
     private readonly Dictionary<string, TaskCompletionSource<string?>> _pendingCalls = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _rendererAttached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Held while events are chosen and sent, and while a render batch is applied and acknowledged.
+    private readonly SemaphoreSlim _order = new(1, 1);
     private HubConnection? _connection;
     private Exception? _failure;
     private long _interopObjectId;
@@ -174,33 +177,51 @@ public sealed class BlazorCircuit : IAsyncDisposable
     }
 
     /// <summary>
-    /// Raises a browser event on the handler the server registered, as blazor.web.js's event delegator
-    /// does: DispatchEventAsync on the renderer's interop object. Returns the send timestamp once the
-    /// event is on its way; Completion completes when the server has handled it.
+    /// Raises browser events on the handlers the server registered, as blazor.web.js's event delegator
+    /// does: DispatchEventAsync on the renderer's interop object. The events are chosen from the page and
+    /// sent while no render batch is applied or acknowledged, as in a browser, where an event raised on
+    /// the DOM always reaches the server before the acknowledgement of a later batch that replaces its
+    /// handler (the server keeps a replaced handler until then). Returns once the events are on their way;
+    /// the returned task completes when the server has handled them all.
     /// </summary>
-    public async Task<(long SentAt, Task Completion)> DispatchEventAsync(
-        EventBinding handler, object eventArgs, object? fieldValue, CancellationToken cancellationToken)
+    public async Task<Task> DispatchEventsAsync(
+        string description, Func<RenderedPage, IReadOnlyList<BrowserEvent>?> choose, CancellationToken cancellationToken)
     {
-        var descriptor = new EventDescriptor(
-            handler.HandlerId,
-            handler.EventName,
-            fieldValue is null ? null : new EventFieldInfo(handler.ComponentId, fieldValue));
-        var argsJson = JsonSerializer.Serialize(new object[] { descriptor, eventArgs });
-        var callId = Interlocked.Increment(ref _nextCallId).ToString(CultureInfo.InvariantCulture);
-        var result = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
+        var completions = new List<Task>();
+        await Within(_order.WaitAsync(cancellationToken), "the page to be free for an event", cancellationToken);
+        try
         {
-            if (_failure is not null)
+            var events = Query(choose) ?? throw Fail(new BlazorClientException($"{description}: not on the page."));
+            foreach (var browserEvent in events)
             {
-                throw Rethrow(_failure);
-            }
+                var handler = browserEvent.Handler;
+                var descriptor = new EventDescriptor(
+                    handler.HandlerId,
+                    handler.EventName,
+                    browserEvent.FieldValue is null ? null : new EventFieldInfo(handler.ComponentId, browserEvent.FieldValue));
+                var argsJson = JsonSerializer.Serialize(new object[] { descriptor, browserEvent.Arguments });
+                var callId = Interlocked.Increment(ref _nextCallId).ToString(CultureInfo.InvariantCulture);
+                var result = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                lock (_lock)
+                {
+                    if (_failure is not null)
+                    {
+                        throw Rethrow(_failure);
+                    }
 
-            _pendingCalls.Add(callId, result);
+                    _pendingCalls.Add(callId, result);
+                }
+
+                await SendAsync("BeginInvokeDotNetFromJS", [callId, null, "DispatchEventAsync", _interopObjectId, argsJson], cancellationToken);
+                completions.Add(Within(result.Task, $"the server to handle {description} ({handler.EventName}, handler {handler.HandlerId})", cancellationToken));
+            }
+        }
+        finally
+        {
+            _order.Release();
         }
 
-        var sentAt = _time.GetTimestamp();
-        await SendAsync("BeginInvokeDotNetFromJS", [callId, null, "DispatchEventAsync", _interopObjectId, argsJson], cancellationToken);
-        return (sentAt, Within(result.Task, $"the server to handle {handler.EventName} (handler {handler.HandlerId})", cancellationToken));
+        return Task.WhenAll(completions);
     }
 
     /// <summary>Closes the connection and sends the disconnect beacon, as leaving the page does.</summary>
@@ -317,6 +338,28 @@ public sealed class BlazorCircuit : IAsyncDisposable
     {
         var arrival = _time.GetTimestamp();
         Exception? error = null;
+        await Within(_order.WaitAsync(), $"events to be sent before render batch {batchId}", CancellationToken.None);
+        try
+        {
+            error = Apply(batchId, data, arrival);
+
+            // A batch seen before (re-sent after a reconnect) is only acknowledged again, as blazor.web.js does.
+            await SendAsync("OnRenderCompleted", [batchId, error?.Message], CancellationToken.None);
+        }
+        finally
+        {
+            _order.Release();
+        }
+
+        if (error is not null)
+        {
+            Fail(error);
+        }
+    }
+
+    private BlazorClientException? Apply(long batchId, byte[] data, long arrival)
+    {
+        BlazorClientException? error = null;
         lock (_lock)
         {
             if (batchId > _nextBatchId)
@@ -339,12 +382,7 @@ public sealed class BlazorCircuit : IAsyncDisposable
             }
         }
 
-        // A batch seen before (re-sent after a reconnect) is only acknowledged again, as blazor.web.js does.
-        await SendAsync("OnRenderCompleted", [batchId, error?.Message], CancellationToken.None);
-        if (error is not null)
-        {
-            Fail(error);
-        }
+        return error;
     }
 
     private void OnAttachComponent(int componentId, string selector)
@@ -374,7 +412,8 @@ public sealed class BlazorCircuit : IAsyncDisposable
         Exception? error = null;
         try
         {
-            if (targetInstanceId != 0 || callType != 0 || resultType is 1 or 2)
+            // Only function calls on window (instance 0) are spoken; call type 1 is FunctionCall.
+            if (targetInstanceId != 0 || callType != 1 || resultType is 1 or 2)
             {
                 throw new BlazorClientException(
                     $"The server called '{identifier}' as a kind of JS interop this client does not speak (target {targetInstanceId}, call type {callType}, result type {resultType}).");
@@ -522,3 +561,6 @@ public sealed class BlazorCircuit : IAsyncDisposable
         }
     }
 }
+
+/// <summary>An event to raise: the handler, the event's arguments as the browser serializes them, and the form field's new value if any.</summary>
+public sealed record BrowserEvent(EventBinding Handler, object Arguments, object? FieldValue = null);

@@ -33,6 +33,10 @@ public sealed class JsInterop
         interop.Void("Blazor._internal.domWrapper.focus");
         interop.Void("Blazor._internal.domWrapper.focusBySelector");
 
+        // MudBlazor asks whether its script's objects exist before calling them: they do for what we answer.
+        interop.Answer("window.hasOwnProperty", call =>
+            call.Arguments.GetArrayLength() == 1 && call.Arguments[0].GetString() is { } name && interop.KnowsObject(name));
+
         // The app.
         interop.Answer("blazorChat.timeZone", _ => timeZone);
 
@@ -83,6 +87,10 @@ public sealed class JsInterop
     public JsInterop Void(string identifier) => Answer(identifier, static _ => null);
 
     public bool Knows(string identifier) => _answers.ContainsKey(identifier);
+
+    /// <summary>Whether some known identifier is a member of the global object name (e.g. "mudElementRef").</summary>
+    public bool KnowsObject(string name) =>
+        _answers.Keys.Any(identifier => identifier.Length > name.Length && identifier.StartsWith(name, StringComparison.Ordinal) && identifier[name.Length] == '.');
 
     /// <summary>The result of a call; throws for an identifier this client was never taught.</summary>
     public object? Invoke(JsCall call) => _answers.TryGetValue(call.Identifier, out var answer)

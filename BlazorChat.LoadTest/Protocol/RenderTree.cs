@@ -82,6 +82,56 @@ public abstract class ContainerNode : TreeNode
 
     public ElementNode? Find(Func<ElementNode, bool> predicate) => Descendants().FirstOrDefault(predicate);
 
+    /// <summary>The subtree as HTML-like text (event handlers shown as @event=id), for diagnostics.</summary>
+    public string ToHtml()
+    {
+        var builder = new StringBuilder();
+        AppendHtml(this, builder, 0);
+        return builder.ToString();
+    }
+
+    private static void AppendHtml(TreeNode node, StringBuilder builder, int depth)
+    {
+        var indent = new string(' ', depth * 2);
+        switch (node)
+        {
+            case ElementNode element:
+                builder.Append(indent).Append('<').Append(element.Name);
+                foreach (var attribute in element.Attributes)
+                {
+                    builder.Append(' ').Append(attribute.Key).Append("=\"").Append(attribute.Value).Append('"');
+                }
+
+                foreach (var binding in element.Events)
+                {
+                    builder.Append(" @").Append(binding.EventName).Append('=').Append(binding.HandlerId);
+                }
+
+                builder.Append(">\n");
+                foreach (var child in element.Children)
+                {
+                    AppendHtml(child, builder, depth + 1);
+                }
+
+                builder.Append(indent).Append("</").Append(element.Name).Append(">\n");
+                break;
+            case ContainerNode container:
+                builder.Append(indent).Append(container is ComponentNode component ? $"<!-- component {component.ComponentId} -->" : "<!-- document -->").Append('\n');
+                foreach (var child in container.Children)
+                {
+                    AppendHtml(child, builder, depth + 1);
+                }
+
+                break;
+            case TextNode text:
+                builder.Append(indent).Append(text.Text).Append('\n');
+                break;
+            case MarkupNode markup:
+                builder.Append(indent).Append(markup.Markup).Append('\n');
+                break;
+        }
+    }
+
     internal TreeNode ChildAt(int index)
     {
         if (_children is null || index < 0 || index >= _children.Count)
