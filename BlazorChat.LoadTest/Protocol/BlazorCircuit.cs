@@ -23,7 +23,8 @@ namespace BlazorChat.LoadTest.Protocol;
 /// </summary>
 public sealed class BlazorCircuit : IAsyncDisposable
 {
-    private static readonly IServiceProvider HubServices = new ServiceCollection().AddOptions().BuildServiceProvider();
+    // A HubConnection disposes its service provider when it is disposed: share one that cannot be.
+    private static readonly IServiceProvider HubServices = new UndisposableServices(new ServiceCollection().AddOptions().BuildServiceProvider());
 
     private readonly BrowserSession _session;
     private readonly JsInterop _interop;
@@ -545,6 +546,11 @@ public sealed class BlazorCircuit : IAsyncDisposable
         public Func<RenderedPage, bool> Condition { get; } = condition;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class UndisposableServices(IServiceProvider inner) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => inner.GetService(serviceType);
     }
 
     /// <summary>Sends SignalR's negotiate request through the shared pool with this person's cookies.</summary>

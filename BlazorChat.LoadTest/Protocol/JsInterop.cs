@@ -83,6 +83,13 @@ public sealed class JsInterop
         return this;
     }
 
+    /// <summary>Forgets identifier: a call to it then fails the circuit.</summary>
+    public JsInterop Forget(string identifier)
+    {
+        _answers.Remove(identifier);
+        return this;
+    }
+
     /// <summary>Answers calls to identifier as a function that returns nothing.</summary>
     public JsInterop Void(string identifier) => Answer(identifier, static _ => null);
 
