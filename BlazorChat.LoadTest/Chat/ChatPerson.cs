@@ -126,14 +126,38 @@ public sealed class ChatPerson : IAsyncDisposable
 
     private static readonly object MouseClick = new
     {
-        detail = 1, screenX = 0, screenY = 0, clientX = 0, clientY = 0, offsetX = 0, offsetY = 0, pageX = 0, pageY = 0,
-        movementX = 0, movementY = 0, button = 0, buttons = 0, ctrlKey = false, shiftKey = false, altKey = false, metaKey = false, type = "click",
+        detail = 1,
+        screenX = 0,
+        screenY = 0,
+        clientX = 0,
+        clientY = 0,
+        offsetX = 0,
+        offsetY = 0,
+        pageX = 0,
+        pageY = 0,
+        movementX = 0,
+        movementY = 0,
+        button = 0,
+        buttons = 0,
+        ctrlKey = false,
+        shiftKey = false,
+        altKey = false,
+        metaKey = false,
+        type = "click",
     };
 
     private static readonly object EnterKey = new
     {
-        key = "Enter", code = "Enter", location = 0, repeat = false, ctrlKey = false, shiftKey = false, altKey = false, metaKey = false,
-        type = "keydown", isComposing = false,
+        key = "Enter",
+        code = "Enter",
+        location = 0,
+        repeat = false,
+        ctrlKey = false,
+        shiftKey = false,
+        altKey = false,
+        metaKey = false,
+        type = "keydown",
+        isComposing = false,
     };
 
     private static bool IsChattingWith(RenderedPage page, string peer) =>
