@@ -17,8 +17,9 @@ internal static class Program
         {
             Console.Error.WriteLine("""
                 usage: BlazorChat.LoadTest --scenario pairs --url http://127.0.0.1:PORT [--pairs N] [--messages M]
-                       [--users "student{0:00}"] [--passwords "pass-{0}"] [--first 1] [--concurrency 8] [--timeout 30]
+                       [--users "student{0:00}"] [--passwords "pass-{0}"] [--first 1] [--concurrency 8] [--timeout 30] [--interval 100]
                 The accounts users(first) … users(first + 2N - 1) must exist with the given passwords.
+                Each pair exchanges M messages in turn, one every interval ms; timeout (s) bounds every wait.
                 """);
             return 2;
         }
@@ -33,6 +34,7 @@ internal static class Program
             FirstUser = Number(arguments, "first", 1),
             StartConcurrency = Number(arguments, "concurrency", 8),
             Timeout = TimeSpan.FromSeconds(Number(arguments, "timeout", 30)),
+            SendInterval = TimeSpan.FromMilliseconds(Number(arguments, "interval", 100)),
         };
 
         using var cancel = new CancellationTokenSource();

@@ -24,6 +24,9 @@ public sealed record PairsOptions
     public int StartConcurrency { get; init; } = 8;
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Pause between a pair's messages: the app refuses more than 20 a second from one person.</summary>
+    public TimeSpan SendInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }
 
 /// <summary>What a pairs run saw.</summary>
@@ -96,6 +99,11 @@ public sealed class PairsScenario(PairsOptions options, TimeProvider? time = nul
             {
                 for (var i = 1; i <= options.Messages; i++)
                 {
+                    if (i > 1 && options.SendInterval > TimeSpan.Zero)
+                    {
+                        await Task.Delay(options.SendInterval, _time, cancellationToken);
+                    }
+
                     var (sender, recipient) = i % 2 == 1 ? (pair.First, pair.Second) : (pair.Second, pair.First);
                     var expected = recipient.ReceivedCount + 1;
                     await sender.SendAsync(i, $"message {i} from {sender.UserName}", cancellationToken);
