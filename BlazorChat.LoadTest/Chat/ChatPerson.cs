@@ -1,0 +1,189 @@
+using BlazorChat.LoadTest.Protocol;
+
+namespace BlazorChat.LoadTest.Chat;
+
+/// <summary>
+/// One simulated person using BlazorChat's real pages: signs in through the form, opens the chat page's
+/// circuit, picks a partner from the user list, types into the message box and presses Enter, and
+/// recognises the stamped messages that reach their page.
+/// </summary>
+public sealed class ChatPerson : IAsyncDisposable
+{
+    public const string AllowedNotice = "you are allowed to chat now";
+
+    private readonly BrowserSession _session;
+    private readonly JsInterop _interop;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private BlazorCircuit? _circuit;
+    private int _received;
+
+    public ChatPerson(string userName, string password, BrowserHttp http, Uri baseAddress, TimeSpan timeout, TimeProvider? time = null, JsInterop? interop = null)
+    {
+        UserName = userName;
+        Password = password;
+        _session = new BrowserSession(http, baseAddress);
+        _time = time ?? TimeProvider.System;
+        _timeout = timeout;
+        _interop = interop ?? JsInterop.ForBlazorChat();
+    }
+
+    public string UserName { get; }
+
+    public string Password { get; }
+
+    /// <summary>Called for each stamped message from someone else, on the connection's receive loop.</summary>
+    public Action<ReceivedMessage>? MessageReceived { get; set; }
+
+    public int ReceivedCount => Volatile.Read(ref _received);
+
+    public BlazorCircuit Circuit => _circuit ?? throw new InvalidOperationException("The chat page is not open.");
+
+    public Task SignInAsync(CancellationToken cancellationToken) => _session.SignInAsync(UserName, Password, cancellationToken);
+
+    /// <summary>Opens "/" and waits until the page is live (the chat page's data-interactive="true").</summary>
+    public async Task OpenChatPageAsync(CancellationToken cancellationToken)
+    {
+        _circuit = new BlazorCircuit(_session, _interop, _timeout, _time) { TextRendered = OnTextRendered };
+        await _circuit.StartAsync("", cancellationToken);
+        await _circuit.WaitForAsync(
+            "the chat page to become interactive",
+            page => page.Document.Find(e => e.Attribute("data-interactive") == "true") is not null,
+            cancellationToken);
+    }
+
+    /// <summary>Presses "Chat" next to peer in the user list (nothing to do when their chat is already open).</summary>
+    public async Task PickAsync(string peer, CancellationToken cancellationToken)
+    {
+        await Circuit.WaitForAsync(
+            $"{peer}'s Chat button in {UserName}'s user list",
+            page => ChatButton(page, peer) is not null || IsChattingWith(page, peer),
+            cancellationToken);
+        if (Circuit.Query(page => IsChattingWith(page, peer)))
+        {
+            return;
+        }
+
+        var handled = await Circuit.DispatchEventsAsync($"{peer}'s Chat button", page =>
+            ChatButton(page, peer) is { } click ? [new(click, MouseClick)] : null, cancellationToken);
+        await handled;
+    }
+
+    /// <summary>Waits until the page shows the chat with peer and "you are allowed to chat now".</summary>
+    public Task WaitUntilChattingAsync(string peer, CancellationToken cancellationToken) =>
+        Circuit.WaitForAsync($"{UserName}'s chat with {peer} to open", page => IsChattingWith(page, peer), cancellationToken);
+
+    /// <summary>
+    /// Types a stamped message into the message box (one input event, as a paste) and presses Enter;
+    /// returns the stamp once the server has handled both events.
+    /// </summary>
+    public async Task<StampedMessage> SendAsync(int sequence, string payload, CancellationToken cancellationToken)
+    {
+        await Circuit.WaitForAsync($"{UserName}'s message box", page => MessageBox(page) is not null, cancellationToken);
+        var stamp = default(StampedMessage);
+        var handled = await Circuit.DispatchEventsAsync($"{UserName}'s message box", page =>
+        {
+            if (MessageBox(page) is not var (input, keydown))
+            {
+                return null;
+            }
+
+            // Stamped as the events leave: the latency is the server's and the network's, not our queueing.
+            stamp = new StampedMessage(UserName, sequence, _time.GetTimestamp());
+            var text = stamp.Format(payload);
+            return [new(input, new { value = text }, text), new(keydown, EnterKey)];
+        }, cancellationToken);
+        await handled;
+        return stamp;
+    }
+
+    /// <summary>Waits until count stamped messages from others have reached this page.</summary>
+    public Task WaitForReceivedAsync(int count, CancellationToken cancellationToken) =>
+        Circuit.WaitForAsync($"message {count} to reach {UserName}", _ => ReceivedCount >= count, cancellationToken);
+
+    /// <summary>What the page shows as a refused send, if anything.</summary>
+    public string? SendError() =>
+        Circuit.Query(page => page.Document.Find(e => e.Attribute("data-testid") == "send-error")?.TextContent);
+
+    /// <summary>Leaves the page: closes the connection and sends the disconnect beacon.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        if (_circuit is { } circuit)
+        {
+            _circuit = null;
+            await circuit.CloseAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_circuit is { } circuit)
+        {
+            _circuit = null;
+            await circuit.DisposeAsync();
+        }
+    }
+
+    private static readonly object MouseClick = new
+    {
+        detail = 1,
+        screenX = 0,
+        screenY = 0,
+        clientX = 0,
+        clientY = 0,
+        offsetX = 0,
+        offsetY = 0,
+        pageX = 0,
+        pageY = 0,
+        movementX = 0,
+        movementY = 0,
+        button = 0,
+        buttons = 0,
+        ctrlKey = false,
+        shiftKey = false,
+        altKey = false,
+        metaKey = false,
+        type = "click",
+    };
+
+    private static readonly object EnterKey = new
+    {
+        key = "Enter",
+        code = "Enter",
+        location = 0,
+        repeat = false,
+        ctrlKey = false,
+        shiftKey = false,
+        altKey = false,
+        metaKey = false,
+        type = "keydown",
+        isComposing = false,
+    };
+
+    private static bool IsChattingWith(RenderedPage page, string peer) =>
+        page.Document.Find(e => e.Attribute("data-testid") == "allowed-notice") is { } notice
+        && notice.TextContent.Contains(AllowedNotice, StringComparison.Ordinal)
+        && page.Document.Find(e => e.Attribute("data-testid") == "chat-partner")?.TextContent == peer;
+
+    private static EventBinding? ChatButton(RenderedPage page, string peer) =>
+        page.Document.Find(e => e.Name == "li" && e.Attribute("data-user") == peer)
+            ?.Find(e => e.Name == "button" && e.Attribute("aria-label") == $"Chat with {peer}")
+            ?.Event("click");
+
+    private static (EventBinding Input, EventBinding KeyDown)? MessageBox(RenderedPage page) =>
+        page.Document.Find(e => e.Attribute("id") == "message-input") is { } box
+        && box.Event("input") is { } input && box.Event("keydown") is { } keydown
+            ? (input, keydown)
+            : null;
+
+    private void OnTextRendered(string text, long arrival)
+    {
+        if (!StampedMessage.TryParse(text, out var stamp) || string.Equals(stamp.Sender, UserName, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _received);
+        MessageReceived?.Invoke(new ReceivedMessage(stamp.Sender, UserName, stamp.Sequence, stamp.SentTimestamp, arrival));
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using BlazorChat.LoadTest.Chat;
+using BlazorChat.LoadTest.Protocol;
+using BlazorChat.Tests.EndToEnd;
+
+namespace BlazorChat.Tests.LoadTest;
+
+/// <summary>The real app on a loopback port with spare accounts student01–student20 (password "pass-N"), hashed cheaply.</summary>
+public sealed class HeadlessClientFixture : IAsyncLifetime
+{
+    public BlazorChatServer Server { get; } = new(
+        new Dictionary<string, string> { ["Accounts:PasswordHashIterations"] = "10000" },
+        seedCsv: "username,password\n" + string.Concat(Enumerable.Range(1, 20).Select(i => $"student{i:00},pass-{i}\n")));
+
+    public Task InitializeAsync()
+    {
+        Server.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassFixture<HeadlessClientFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task RunAsync_OnePairFiveMessages_DeliversEveryMessageOnceInOrderWithLatencies()
+    {
+        var options = new PairsOptions { BaseAddress = fixture.Server.BaseAddress, Pairs = 1, Messages = 5, FirstUser = 1, Timeout = Timeout };
+
+        var result = await new PairsScenario(options).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(5, result.Sent);
+        // Odd messages go from student01 to student02, even ones back: each arrives at the partner, once, in order.
+        Assert.Equal([1, 3, 5], result.Received.Where(m => m.Recipient == "student02").Select(m => m.Sequence));
+        Assert.Equal([2, 4], result.Received.Where(m => m.Recipient == "student01").Select(m => m.Sequence));
+        Assert.All(result.Received, m => Assert.NotEqual(m.Sender, m.Recipient));
+        Assert.Equal(5, result.Latency.Count);
+        Assert.All(result.Received, m => Assert.True(m.ArrivalTimestamp > m.SentTimestamp));
+        Assert.InRange(result.Latency.Max, 0.0, Timeout.TotalMilliseconds);
+    }
+
+    [Fact]
+    public async Task SignInAsync_WrongPassword_ThrowsSayingSo()
+    {
+        using var http = new BrowserHttp();
+        await using var person = new ChatPerson("student03", "not-the-password", http, fixture.Server.BaseAddress, Timeout);
+
+        var error = await Assert.ThrowsAsync<BlazorClientException>(
+            () => person.SignInAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("invalid username or password", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenChatPageAsync_UnknownJsInteropCall_FailsNamingItWithoutWaitingForTheTimeout()
+    {
+        using var http = new BrowserHttp();
+        var interop = JsInterop.ForBlazorChat().Forget("blazorChat.timeZone");
+        await using var person = new ChatPerson("student04", "pass-4", http, fixture.Server.BaseAddress, TimeSpan.FromSeconds(30), interop: interop);
+        await person.SignInAsync(CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+
+        // The page asks for the browser's time zone right after its first interactive render.
+        var error = await Assert.ThrowsAsync<BlazorClientException>(async () =>
+        {
+            await person.OpenChatPageAsync(CancellationToken.None);
+            await person.Circuit.WaitForAsync("something that never happens", _ => false, CancellationToken.None);
+        });
+
+        Assert.Contains("unknown JS function 'blazorChat.timeZone'", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task WaitForAsync_ConditionNeverMet_TimesOutNamingTheWait()
+    {
+        using var http = new BrowserHttp();
+        await using var person = new ChatPerson("student05", "pass-5", http, fixture.Server.BaseAddress, TimeSpan.FromSeconds(2));
+        await person.SignInAsync(CancellationToken.None);
+        await person.OpenChatPageAsync(CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<BlazorClientException>(
+            () => person.Circuit.WaitForAsync("a message from nobody", _ => false, CancellationToken.None));
+
+        Assert.Contains("Timed out after 2 s waiting for a message from nobody", error.Message, StringComparison.Ordinal);
+    }
+}
