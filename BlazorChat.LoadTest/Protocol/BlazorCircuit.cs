@@ -315,7 +315,12 @@ public sealed class BlazorCircuit : IAsyncDisposable
             protocol,
             new UriEndPoint(options.Url),
             HubServices,
-            NullLoggerFactory.Instance);
+            NullLoggerFactory.Instance)
+        {
+            // As js/blazorchat.js configures the browser: the server drops a client it has not heard from in 10 s.
+            KeepAliveInterval = TimeSpan.FromSeconds(5),
+            ServerTimeout = TimeSpan.FromSeconds(10),
+        };
 
         connection.On<long, byte[]>("JS.RenderBatch", OnRenderBatchAsync);
         connection.On<int, string>("JS.AttachComponent", OnAttachComponent);
