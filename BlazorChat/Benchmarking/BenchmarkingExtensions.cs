@@ -50,9 +50,17 @@ public static class BenchmarkingExtensions
             return app;
         }
 
-        app.MapGet(DiagnosticsPath, (HttpContext context, ChatRouter router, CircuitMeter circuits, TimeProvider time) =>
+        app.MapGet(DiagnosticsPath, (HttpContext context, ChatRouter router, CircuitMeter circuits, TimeProvider time, bool? collect) =>
         {
             context.Response.Headers.CacheControl = "no-store";
+            if (collect == true)
+            {
+                // For per-circuit memory: what is still referenced, not what the GC has not got round to freeing.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            }
+
             return TypedResults.Ok(DiagnosticsReport.Read(router, circuits, time));
         });
         app.MapHub<BenchHub>(BenchHub.Path);
