@@ -122,12 +122,16 @@ public sealed class UserListTests : ComponentTestContext
         Assert.Equal(UserList.PageSize, rows.Count);
         Assert.Equal("person0999", rows[0]);
         Assert.Equal([.. Enumerable.Range(1, UserList.PageSize - 1).Select(i => $"person{i:0000}")], rows.Skip(1));
-        Assert.Equal("Showing 50 of 999. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
+        Assert.Equal("Showing 20 of 999. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
+
+        cut.FindAll("button").Single(b => b.TextContent == "Show more").Click();
+        Assert.Equal(2 * UserList.PageSize, cut.FindAll("[data-testid=user-row]").Count);
+        Assert.Equal("Showing 40 of 999. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
 
         cut.Find("input").Input("person05");
 
-        Assert.Equal(UserList.PageSize, cut.FindAll("[data-testid=user-row]").Count);
-        Assert.Equal("Showing 50 of 100. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
+        Assert.Equal(2 * UserList.PageSize, cut.FindAll("[data-testid=user-row]").Count);
+        Assert.Equal("Showing 40 of 100. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
         cut.Find("input").Input("person0555");
         Assert.Equal(["person0555"], cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user")));
         Assert.Empty(cut.FindAll("[data-testid=more-people]"));
