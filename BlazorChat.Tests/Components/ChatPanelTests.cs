@@ -163,4 +163,31 @@ public sealed class ChatPanelTests : ComponentTestContext
 
         Assert.Equal(text, cut.Find("[data-testid=message] .message-text").TextContent);
     }
+
+    [Fact]
+    public async Task LongChat_DrawsTheNewestHundredAndShowsEarlierOnRequest()
+    {
+        var (_, pair) = await RenderChatAsync();
+        for (var i = 1; i <= 150; i++)
+        {
+            (i % 2 == 0 ? pair.A : pair.B).Send($"message {i}");
+        }
+
+        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
+        var cut = Render<ChatPanel>(p => p
+            .Add(c => c.Connection, pair.A)
+            .Add(c => c.Conversation, conversation)
+            .Add(c => c.Me, "hamza"));
+
+        var shown = cut.FindAll("[data-testid=message] .message-text").Select(m => m.TextContent).ToList();
+        Assert.Equal(ChatPanel.VisibleMessages, shown.Count);
+        Assert.Equal("message 51", shown[0]);
+        Assert.Equal("message 150", shown[^1]);
+
+        cut.Find("[data-testid=show-earlier]").Click();
+
+        Assert.Equal(150, cut.FindAll("[data-testid=message]").Count);
+        Assert.Equal("message 1", cut.Find("[data-testid=message] .message-text").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=show-earlier]"));
+    }
 }
