@@ -17,8 +17,11 @@ public sealed class Crowd(Uri baseAddress, TimeSpan timeout, int concurrency = 3
 
     public int Count => _people.Count;
 
-    /// <summary>Signs in and opens the chat page for people Count+1 … target; returns the time it took.</summary>
-    public async Task<TimeSpan> GrowToAsync(int target, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs in and opens the chat page for people Count+1 … target; returns the time it took. Nobody new starts
+    /// after deadline: those are left out (Count tells how many there are).
+    /// </summary>
+    public async Task<TimeSpan> GrowToAsync(int target, CancellationToken cancellationToken, DateTime? deadline = null)
     {
         var clock = Stopwatch.StartNew();
         var added = Enumerable.Range(_people.Count + 1, Math.Max(0, target - _people.Count))
@@ -31,6 +34,16 @@ public sealed class Crowd(Uri baseAddress, TimeSpan timeout, int concurrency = 3
             await gate.WaitAsync(cancellationToken);
             try
             {
+                if (DateTime.UtcNow > deadline)
+                {
+                    lock (_people)
+                    {
+                        _people.Remove(person);
+                    }
+
+                    return;
+                }
+
                 await person.SignInAsync(cancellationToken);
                 await person.OpenChatPageAsync(cancellationToken);
                 person.Slim();

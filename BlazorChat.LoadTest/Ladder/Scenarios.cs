@@ -16,8 +16,10 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
     /// Ramps the crowd to each target in turn, reading /_diagnostics (as is, then after a forced compacting GC)
     /// once the server has settled. Stops at the first failure and reports the highest count held.
     /// </summary>
-    public async Task<CircuitsResult> CircuitsAsync(Crowd crowd, IReadOnlyList<int> targets, CancellationToken cancellationToken)
+    public async Task<CircuitsResult> CircuitsAsync(
+        Crowd crowd, IReadOnlyList<int> targets, TimeSpan timeBudget, long memoryBudgetBytes, CancellationToken cancellationToken)
     {
+        var deadline = DateTime.UtcNow + timeBudget;
         var baselineRaw = await diagnostics.ReadAsync(false, cancellationToken);
         var baseline = await diagnostics.ReadAsync(true, cancellationToken);
         var steps = new List<CircuitStep>();
@@ -25,11 +27,32 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
         foreach (var target in targets)
         {
             var before = crowd.Count;
+            if (steps.Count > 0)
+            {
+                // The machine is shared: a step whose projected server memory is over budget is not started.
+                var last = steps[^1];
+                var projected = baseline.WorkingSetBytes + ((last.Raw.WorkingSetBytes - baseline.WorkingSetBytes) / (double)Math.Max(1, last.Held) * target);
+                if (projected > memoryBudgetBytes)
+                {
+                    failure = FormattableString.Invariant(
+                        $"not started: {target:N0} circuits would take about {projected / 1073741824:0.0} GiB of server memory ({(last.Raw.WorkingSetBytes - baseline.WorkingSetBytes) / 1024.0 / last.Held:0} KB per circuit), over this shared machine's budget of {memoryBudgetBytes / 1073741824.0:0} GiB");
+                    log($"circuits: {failure}");
+                    break;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                failure = FormattableString.Invariant($"not started: the ramp's time budget ({timeBudget.TotalMinutes:0} min) was used up");
+                log($"circuits: {failure}");
+                break;
+            }
+
             var cpuBefore = (await diagnostics.ReadAsync(false, cancellationToken)).CpuSeconds;
             TimeSpan elapsed;
             try
             {
-                elapsed = await crowd.GrowToAsync(target, cancellationToken);
+                elapsed = await crowd.GrowToAsync(target, cancellationToken, deadline);
             }
             catch (BlazorClientException ex)
             {
@@ -43,10 +66,17 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
             var collected = await diagnostics.ReadAsync(true, cancellationToken);
             GC.Collect();
             var step = new CircuitStep(target, (int)collected.CircuitsConnected, elapsed, raw, collected, raw.CpuSeconds - cpuBefore,
-                target - before, Environment.WorkingSet, GC.GetTotalMemory(forceFullCollection: true));
+                crowd.Count - before, Environment.WorkingSet, GC.GetTotalMemory(forceFullCollection: true));
             steps.Add(step);
             log(FormattableString.Invariant(
                 $"circuits: {step.Held} held ({elapsed.TotalSeconds:0.0} s for {step.AddedThisStep}); server ws {raw.WorkingSetBytes / 1048576.0:0} MB, after GC {collected.WorkingSetBytes / 1048576.0:0} MB, heap {collected.ManagedBytes / 1048576.0:0} MB; client ws {step.ClientWorkingSetBytes / 1048576.0:0} MB"));
+            if (crowd.Count < target)
+            {
+                failure = FormattableString.Invariant($"the ramp's time budget ({timeBudget.TotalMinutes:0} min) ran out at {crowd.Count:N0} of {target:N0}");
+                log($"circuits: {failure}");
+                break;
+            }
+
             if (step.Held < target)
             {
                 failure = $"only {step.Held} of {target} circuits were connected on the server";
@@ -88,6 +118,9 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
         await crowd.GrowToAsync(pairs * 2, cancellationToken);
         var pairTime = await crowd.PairAsync(pairs, cancellationToken);
         pairing.Add(new PairingSample(pairs, crowd.Count, pairTime));
+
+        // Pairing re-renders everyone's people list: measure once that has passed.
+        await SettleAsync(0, cancellationToken, TimeSpan.FromSeconds(10));
 
         var recorder = new LatencyRecorder();
         var people = crowd.People.Take(pairs * 2).ToArray();
@@ -265,12 +298,12 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
         return new LoadStep(rate, pairs, duration, sent, recorder.Count, recorder.Summarize(), lag, cpuAfter - cpuBefore, failure?.Message);
     }
 
-    /// <summary>Waits (at most 60 s) until the server has the circuits connected and its CPU has gone quiet (under 20 %).</summary>
-    private async Task SettleAsync(int circuits, CancellationToken cancellationToken)
+    /// <summary>Waits (at most 60 s or limit) until the server has the circuits connected and its CPU has gone quiet (under 20 %).</summary>
+    private async Task SettleAsync(int circuits, CancellationToken cancellationToken, TimeSpan? limit = null)
     {
         var clock = Stopwatch.StartNew();
         var previous = await diagnostics.ReadAsync(false, cancellationToken);
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        while (clock.Elapsed < (limit ?? TimeSpan.FromSeconds(60)))
         {
             await Task.Delay(1000, cancellationToken);
             var now = await diagnostics.ReadAsync(false, cancellationToken);
