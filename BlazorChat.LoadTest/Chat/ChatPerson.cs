@@ -39,6 +39,9 @@ public sealed class ChatPerson : IAsyncDisposable
 
     public int ReceivedCount => Volatile.Read(ref _received);
 
+    /// <summary>The first thing that went wrong with this person's page, or null.</summary>
+    public Exception? Failure => _circuit?.Failure;
+
     public BlazorCircuit Circuit => _circuit ?? throw new InvalidOperationException("The chat page is not open.");
 
     public Task SignInAsync(CancellationToken cancellationToken) => _session.SignInAsync(UserName, Password, cancellationToken);

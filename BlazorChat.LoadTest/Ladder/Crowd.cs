@@ -12,6 +12,9 @@ public sealed class Crowd(Uri baseAddress, TimeSpan timeout, int concurrency = 3
 {
     private readonly BrowserHttp _http = new(timeout);
     private readonly List<ChatPerson> _people = [];
+    private readonly Dictionary<ChatPerson, int> _numbers = [];
+    private readonly SortedSet<int> _freeNumbers = [];
+    private int _nextNumber = 1;
 
     public IReadOnlyList<ChatPerson> People => _people;
 
@@ -24,9 +27,15 @@ public sealed class Crowd(Uri baseAddress, TimeSpan timeout, int concurrency = 3
     public async Task<TimeSpan> GrowToAsync(int target, CancellationToken cancellationToken, DateTime? deadline = null)
     {
         var clock = Stopwatch.StartNew();
-        var added = Enumerable.Range(_people.Count + 1, Math.Max(0, target - _people.Count))
-            .Select(n => new ChatPerson(Accounts.UserName(n), Accounts.Password(n), _http, baseAddress, timeout))
-            .ToArray();
+        var added = new ChatPerson[Math.Max(0, target - _people.Count)];
+        for (var i = 0; i < added.Length; i++)
+        {
+            var number = _freeNumbers.Count > 0 ? _freeNumbers.Min : _nextNumber++;
+            _freeNumbers.Remove(number);
+            added[i] = new ChatPerson(Accounts.UserName(number), Accounts.Password(number), _http, baseAddress, timeout);
+            _numbers[added[i]] = number;
+        }
+
         _people.AddRange(added);
         using var gate = new SemaphoreSlim(concurrency);
         await Task.WhenAll(added.Select(async person =>
@@ -39,6 +48,8 @@ public sealed class Crowd(Uri baseAddress, TimeSpan timeout, int concurrency = 3
                     lock (_people)
                     {
                         _people.Remove(person);
+                        _freeNumbers.Add(_numbers[person]);
+                        _numbers.Remove(person);
                     }
 
                     return;
@@ -66,6 +77,30 @@ public sealed class Crowd(Uri baseAddress, TimeSpan timeout, int concurrency = 3
 
         var leaving = _people.Skip(target).ToArray();
         _people.RemoveRange(target, _people.Count - target);
+        await CloseAsync(leaving, cancellationToken);
+    }
+
+    /// <summary>People whose page failed (e.g. the server dropped the connection); for reports.</summary>
+    public IReadOnlyList<ChatPerson> Failed => [.. _people.Where(p => p.Failure is not null)];
+
+    /// <summary>Closes and forgets the people whose page failed; their accounts can be used again.</summary>
+    public async Task DropFailedAsync(CancellationToken cancellationToken)
+    {
+        var failed = Failed;
+        _people.RemoveAll(p => p.Failure is not null);
+        await CloseAsync(failed, cancellationToken);
+    }
+
+    private async Task CloseAsync(IReadOnlyList<ChatPerson> leaving, CancellationToken cancellationToken)
+    {
+        foreach (var person in leaving)
+        {
+            if (_numbers.Remove(person, out var number))
+            {
+                _freeNumbers.Add(number);
+            }
+        }
+
         using var gate = new SemaphoreSlim(concurrency);
         await Task.WhenAll(leaving.Select(async person =>
         {

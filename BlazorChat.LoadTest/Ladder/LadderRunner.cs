@@ -133,6 +133,7 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
                 results.Failures.Add($"circuits: {failure}");
             }
 
+            await crowd.DropFailedAsync(CancellationToken.None);
             await crowd.ShrinkToAsync(plan.Pairs * 2, CancellationToken.None);
         }
 
@@ -140,6 +141,7 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
         {
             await Guard(results, "latency", async () =>
             {
+                await crowd.DropFailedAsync(cancellationToken);
                 var (steps, pairing) = await scenarios.LatencyLadderAsync(crowd, plan.Pairs, plan.Rates, plan.StepDuration, plan.KneeP99Milliseconds, cancellationToken);
                 results.LatencyLadder = steps;
                 results.Pairing = pairing;
@@ -150,6 +152,7 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
         {
             await Guard(results, "hub", async () =>
             {
+                await crowd.DropFailedAsync(cancellationToken);
                 results.Hub = await scenarios.HubAsync(plan.Pairs, plan.HubRate, plan.StepDuration, cancellationToken);
 
                 // The comparison needs a Blazor step at the same load right next to it.
@@ -163,6 +166,7 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
         {
             await Guard(results, "history", async () =>
             {
+                await crowd.DropFailedAsync(cancellationToken);
                 await crowd.ShrinkToAsync(plan.HistoryPairs * 2, cancellationToken);
                 results.History = await scenarios.HistoryAsync(crowd, plan.HistoryPairs, plan.HistoryMessages, cancellationToken);
             });

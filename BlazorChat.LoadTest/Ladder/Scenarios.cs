@@ -79,7 +79,10 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
 
             if (step.Held < target)
             {
-                failure = $"only {step.Held} of {target} circuits were connected on the server";
+                var failed = crowd.Failed;
+                failure = FormattableString.Invariant($"only {step.Held:N0} of {target:N0} circuits were connected on the server; {failed.Count:N0} clients saw their circuit fail")
+                    + (failed.Count > 0 ? $", the first with: {failed[0].Failure!.Message}" : "");
+                log($"circuits: {failure}");
                 break;
             }
         }
