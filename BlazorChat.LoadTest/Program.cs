@@ -1,5 +1,6 @@
 using System.Globalization;
 using BlazorChat.LoadTest.Chat;
+using BlazorChat.LoadTest.Ladder;
 using BlazorChat.LoadTest.Protocol;
 
 namespace BlazorChat.LoadTest;
@@ -12,11 +13,20 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var arguments = ParseArguments(args);
+        var quick = args.Contains("--quick");
+        var arguments = ParseArguments([.. args.Where(a => a != "--quick")]);
+        if (arguments is not null && LadderRunner.ScenarioNames.Contains(arguments.GetValueOrDefault("scenario", "")))
+        {
+            return await RunLadderAsync(arguments, quick, args);
+        }
+
         if (arguments is null || arguments.GetValueOrDefault("scenario", "pairs") != "pairs" || !arguments.ContainsKey("url"))
         {
             Console.Error.WriteLine("""
-                usage: BlazorChat.LoadTest --scenario pairs --url http://127.0.0.1:PORT [--pairs N] [--messages M]
+                usage: BlazorChat.LoadTest --scenario ladder|circuits|latency|hub|signin|pairing|history|browser [--quick] [--docs DIR] [--max-minutes 30]
+                         starts the app itself (Release, own database and accounts) and measures; "ladder" runs them all
+                         and writes DIR/benchmarks.md (default: the repository's docs/) with its charts.
+                       BlazorChat.LoadTest --scenario pairs --url http://127.0.0.1:PORT [--pairs N] [--messages M]
                        [--users "student{0:00}"] [--passwords "pass-{0}"] [--first 1] [--concurrency 8] [--timeout 30] [--interval 100]
                 The accounts users(first) … users(first + 2N - 1) must exist with the given passwords.
                 Each pair exchanges M messages in turn, one every interval ms; timeout (s) bounds every wait.
@@ -58,6 +68,54 @@ internal static class Program
             Console.Error.WriteLine($"failed: {ex.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> RunLadderAsync(Dictionary<string, string> arguments, bool quick, string[] args)
+    {
+        var scenario = arguments["scenario"];
+        var root = RepositoryRoot();
+        var plan = quick ? LadderPlan.Quick : LadderPlan.Full;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(Number(arguments, "max-minutes", 30)));
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Log(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed:mm\\:ss}] {line}"));
+        var results = await new LadderRunner(root, plan, Log).RunAsync(scenario, cancel.Token);
+        var command = "dotnet run --project BlazorChat.LoadTest -c Release -- " + string.Join(' ', args);
+        var docs = arguments.TryGetValue("docs", out var folder) ? folder : scenario == "ladder" ? Path.Combine(root, "docs") : null;
+        if (docs is not null)
+        {
+            LadderReport.Write(docs, results, command, clock.Elapsed, quick);
+            Log($"wrote {Path.Combine(docs, "benchmarks.md")}");
+        }
+
+        foreach (var failure in results.Failures)
+        {
+            Console.Error.WriteLine($"failed: {failure}");
+        }
+
+        return results.Failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The folder holding BlazorChat.sln: the working directory or one above it, else above this program.</summary>
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "BlazorChat.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("BlazorChat.sln was not found above the working directory.");
     }
 
     private static int Number(Dictionary<string, string> arguments, string name, int fallback) =>

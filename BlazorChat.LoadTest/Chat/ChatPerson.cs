@@ -10,6 +10,8 @@ namespace BlazorChat.LoadTest.Chat;
 public sealed class ChatPerson : IAsyncDisposable
 {
     public const string AllowedNotice = "you are allowed to chat now";
+    public const string SearchLabel = "Search people";
+    public const string EndCommand = "@end";
 
     private readonly BrowserSession _session;
     private readonly JsInterop _interop;
@@ -37,6 +39,9 @@ public sealed class ChatPerson : IAsyncDisposable
 
     public int ReceivedCount => Volatile.Read(ref _received);
 
+    /// <summary>The first thing that went wrong with this person's page, or null.</summary>
+    public Exception? Failure => _circuit?.Failure;
+
     public BlazorCircuit Circuit => _circuit ?? throw new InvalidOperationException("The chat page is not open.");
 
     public Task SignInAsync(CancellationToken cancellationToken) => _session.SignInAsync(UserName, Password, cancellationToken);
@@ -52,16 +57,37 @@ public sealed class ChatPerson : IAsyncDisposable
             cancellationToken);
     }
 
-    /// <summary>Presses "Chat" next to peer in the user list (nothing to do when their chat is already open).</summary>
+    /// <summary>Keeps only what an open page needs: a crowd of idle people must stay small.</summary>
+    public void Slim() => _circuit?.ReleaseStartState();
+
+    /// <summary>
+    /// Presses "Chat" next to peer in the user list (nothing to do when their chat is already open). The list
+    /// shows one page of people; someone not on it is found first by typing their name into "Search people".
+    /// </summary>
     public async Task PickAsync(string peer, CancellationToken cancellationToken)
     {
         await Circuit.WaitForAsync(
-            $"{peer}'s Chat button in {UserName}'s user list",
-            page => ChatButton(page, peer) is not null || IsChattingWith(page, peer),
+            $"{peer}'s Chat button or the search box in {UserName}'s user list",
+            page => ChatButton(page, peer) is not null || IsChattingWith(page, peer) || SearchBox(page) is not null,
             cancellationToken);
         if (Circuit.Query(page => IsChattingWith(page, peer)))
         {
             return;
+        }
+
+        if (Circuit.Query(page => ChatButton(page, peer) is null))
+        {
+            var searched = await Circuit.DispatchEventsAsync($"{UserName}'s search box", page =>
+                SearchBox(page) is { } search ? [new(search, new { value = peer }, peer)] : null, cancellationToken);
+            await searched;
+            await Circuit.WaitForAsync(
+                $"{peer}'s Chat button after searching for them in {UserName}'s user list",
+                page => ChatButton(page, peer) is not null || IsChattingWith(page, peer),
+                cancellationToken);
+            if (Circuit.Query(page => IsChattingWith(page, peer)))
+            {
+                return;
+            }
         }
 
         var handled = await Circuit.DispatchEventsAsync($"{peer}'s Chat button", page =>
@@ -96,6 +122,21 @@ public sealed class ChatPerson : IAsyncDisposable
         await handled;
         return stamp;
     }
+
+    /// <summary>Types "@end" and presses Enter, then waits until the page is back on the user list.</summary>
+    public async Task EndChatAsync(CancellationToken cancellationToken)
+    {
+        await Circuit.WaitForAsync($"{UserName}'s message box", page => MessageBox(page) is not null, cancellationToken);
+        var handled = await Circuit.DispatchEventsAsync($"{UserName}'s message box", page =>
+            MessageBox(page) is var (input, keydown) ? [new(input, new { value = EndCommand }, EndCommand), new(keydown, EnterKey)] : null,
+            cancellationToken);
+        await handled;
+        await WaitUntilNotChattingAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the page no longer shows a chat (it ended, from either side).</summary>
+    public Task WaitUntilNotChattingAsync(CancellationToken cancellationToken) =>
+        Circuit.WaitForAsync($"{UserName}'s chat to end", page => page.Document.Find(e => e.Attribute("data-testid") == "chat-partner") is null, cancellationToken);
 
     /// <summary>Waits until count stamped messages from others have reached this page.</summary>
     public Task WaitForReceivedAsync(int count, CancellationToken cancellationToken) =>
@@ -169,6 +210,10 @@ public sealed class ChatPerson : IAsyncDisposable
         page.Document.Find(e => e.Name == "li" && e.Attribute("data-user") == peer)
             ?.Find(e => e.Name == "button" && e.Attribute("aria-label") == $"Chat with {peer}")
             ?.Event("click");
+
+    // MudTextField renders its label and input inside one div.mud-input-control.
+    private static EventBinding? SearchBox(RenderedPage page) =>
+        page.Document.Find(e => e.Name == "input" && e.Attribute("id") == "people-search")?.Event("input");
 
     private static (EventBinding Input, EventBinding KeyDown)? MessageBox(RenderedPage page) =>
         page.Document.Find(e => e.Attribute("id") == "message-input") is { } box

@@ -135,6 +135,9 @@ public sealed class BlazorCircuit : IAsyncDisposable
         await SendAsync("UpdateRootComponents", [operations.ToJsonString(), Page.ApplicationState], cancellationToken);
     }
 
+    /// <summary>Drops what only starting the circuit needed (the prerendered markers and component state).</summary>
+    public void ReleaseStartState() => Page = Page.Slim();
+
     /// <summary>Waits until the page satisfies condition (checked now and after every render batch).</summary>
     public async Task WaitForAsync(string description, Func<RenderedPage, bool> condition, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {

@@ -30,6 +30,9 @@ public sealed partial class PrerenderedPage
     /// <summary>The document's title, which Blazor asks for when the head outlet goes interactive.</summary>
     public string Title { get; }
 
+    /// <summary>The same page without what only starting the circuit needs (markers, state): kept by idle people.</summary>
+    public PrerenderedPage Slim() => new([], "", Title);
+
     public static PrerenderedPage Parse(string html)
     {
         var markers = new List<JsonObject>();

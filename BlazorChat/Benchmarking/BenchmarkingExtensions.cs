@@ -17,6 +17,9 @@ public static class BenchmarkingExtensions
     {
         services.AddOptions<BenchmarkingOptions>().BindConfiguration(BenchmarkingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<CircuitMeter>();
+
+        // Hubs offer MessagePack besides JSON (the bench hub's clients use it); Blazor's circuit hub keeps its own protocol.
+        services.AddSignalR().AddMessagePackProtocol();
         return services;
     }
 

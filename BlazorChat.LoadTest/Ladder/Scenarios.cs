@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using BlazorChat.LoadTest.Chat;
+using BlazorChat.LoadTest.Protocol;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorChat.LoadTest.Ladder;
+
+/// <summary>The ladder's measurements against a running app; each reads the server only from /_diagnostics.</summary>
+public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Action<string> log)
+{
+    private const string Payload = "hello from the ladder";
+
+    /// <summary>
+    /// Ramps the crowd to each target in turn, reading /_diagnostics (as is, then after a forced compacting GC)
+    /// once the server has settled. Stops at the first failure and reports the highest count held.
+    /// </summary>
+    public async Task<CircuitsResult> CircuitsAsync(
+        Crowd crowd, IReadOnlyList<int> targets, TimeSpan timeBudget, long memoryBudgetBytes, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeBudget;
+        var baselineRaw = await diagnostics.ReadAsync(false, cancellationToken);
+        var baseline = await diagnostics.ReadAsync(true, cancellationToken);
+        var steps = new List<CircuitStep>();
+        string? failure = null;
+        foreach (var target in targets)
+        {
+            var before = crowd.Count;
+            if (steps.Count > 0)
+            {
+                // The machine is shared: a step whose projected server memory is over budget is not started.
+                var last = steps[^1];
+                var projected = baseline.WorkingSetBytes + ((last.Raw.WorkingSetBytes - baseline.WorkingSetBytes) / (double)Math.Max(1, last.Held) * target);
+                if (projected > memoryBudgetBytes)
+                {
+                    failure = FormattableString.Invariant(
+                        $"not started: {target:N0} circuits would take about {projected / 1073741824:0.0} GiB of server memory ({(last.Raw.WorkingSetBytes - baseline.WorkingSetBytes) / 1024.0 / last.Held:0} KB per circuit), over this shared machine's budget of {memoryBudgetBytes / 1073741824.0:0} GiB");
+                    log($"circuits: {failure}");
+                    break;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                failure = FormattableString.Invariant($"not started: the ramp's time budget ({timeBudget.TotalMinutes:0} min) was used up");
+                log($"circuits: {failure}");
+                break;
+            }
+
+            var cpuBefore = (await diagnostics.ReadAsync(false, cancellationToken)).CpuSeconds;
+            TimeSpan elapsed;
+            try
+            {
+                elapsed = await crowd.GrowToAsync(target, cancellationToken, deadline);
+            }
+            catch (BlazorClientException ex)
+            {
+                failure = $"growing from {before} to {target} circuits: {ex.Message}";
+                log($"circuits: {failure}");
+                break;
+            }
+
+            await SettleAsync(target, cancellationToken);
+            var raw = await diagnostics.ReadAsync(false, cancellationToken);
+            var collected = await diagnostics.ReadAsync(true, cancellationToken);
+            GC.Collect();
+            var step = new CircuitStep(target, (int)collected.CircuitsConnected, elapsed, raw, collected, raw.CpuSeconds - cpuBefore,
+                crowd.Count - before, Environment.WorkingSet, GC.GetTotalMemory(forceFullCollection: true));
+            steps.Add(step);
+            log(FormattableString.Invariant(
+                $"circuits: {step.Held} held ({elapsed.TotalSeconds:0.0} s for {step.AddedThisStep}); server ws {raw.WorkingSetBytes / 1048576.0:0} MB, after GC {collected.WorkingSetBytes / 1048576.0:0} MB, heap {collected.ManagedBytes / 1048576.0:0} MB; client ws {step.ClientWorkingSetBytes / 1048576.0:0} MB"));
+            if (crowd.Count < target)
+            {
+                failure = FormattableString.Invariant($"the ramp's time budget ({timeBudget.TotalMinutes:0} min) ran out at {crowd.Count:N0} of {target:N0}");
+                log($"circuits: {failure}");
+                break;
+            }
+
+            if (step.Held < target)
+            {
+                var failed = crowd.Failed;
+                failure = FormattableString.Invariant($"only {step.Held:N0} of {target:N0} circuits were connected on the server; {failed.Count:N0} clients saw their circuit fail")
+                    + (failed.Count > 0 ? $", the first with: {failed[0].Failure!.Message}" : "");
+                log($"circuits: {failure}");
+                break;
+            }
+        }
+
+        return new CircuitsResult(baselineRaw, baseline, steps, failure);
+    }
+
+    /// <summary>
+    /// The latency ladder: for each rate, pairs pick each other (a pairing sample), send open-loop for the step's
+    /// duration, drain, and end their chats, so every step starts from an empty transcript. Stops after the first
+    /// step whose p99 exceeds kneeP99 or that lost a message.
+    /// </summary>
+    public async Task<(List<LoadStep> Steps, List<PairingSample> Pairing)> LatencyLadderAsync(
+        Crowd crowd, int pairs, IReadOnlyList<double> rates, TimeSpan duration, double kneeP99, CancellationToken cancellationToken)
+    {
+        var steps = new List<LoadStep>();
+        var pairing = new List<PairingSample>();
+        for (var i = 0; i < rates.Count; i++)
+        {
+            var step = await BlazorStepAsync(crowd, pairs, rates[i], duration, i + 1, pairing, cancellationToken);
+            steps.Add(step);
+            log($"latency: {Describe(step)}");
+            if (!step.AllDelivered || step.Latency.P99 > kneeP99)
+            {
+                break;
+            }
+        }
+
+        return (steps, pairing);
+    }
+
+    /// <summary>One open-loop step over the chat pages; stepNumber keeps its messages apart from other steps'.</summary>
+    public async Task<LoadStep> BlazorStepAsync(
+        Crowd crowd, int pairs, double rate, TimeSpan duration, int stepNumber, List<PairingSample> pairing, CancellationToken cancellationToken)
+    {
+        await crowd.GrowToAsync(pairs * 2, cancellationToken);
+        var pairTime = await crowd.PairAsync(pairs, cancellationToken);
+        pairing.Add(new PairingSample(pairs, crowd.Count, pairTime));
+
+        // Pairing re-renders everyone's people list: measure once that has passed.
+        await SettleAsync(0, cancellationToken, TimeSpan.FromSeconds(10));
+
+        var recorder = new LatencyRecorder();
+        var people = crowd.People.Take(pairs * 2).ToArray();
+        foreach (var person in people)
+        {
+            person.MessageReceived = message =>
+            {
+                if (message.Sequence / OpenLoop.StepBase == stepNumber)
+                {
+                    recorder.Record(message.Latency(TimeProvider.System));
+                }
+            };
+        }
+
+        var senders = people.Select(p => (Func<int, Task>)(sequence => p.SendAsync(sequence, Payload, cancellationToken))).ToArray();
+        var step = await MeasureAsync(senders, recorder, pairs, rate, duration, stepNumber, cancellationToken);
+        foreach (var person in people)
+        {
+            person.MessageReceived = null;
+        }
+
+        if (step.Failure is null)
+        {
+            await crowd.EndChatsAsync(pairs, cancellationToken);
+        }
+
+        return step;
+    }
+
+    /// <summary>The same load over the bare SignalR hub: 2 × pairs connections (MessagePack), each pair in its own group.</summary>
+    public async Task<LoadStep> HubAsync(int pairs, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        const int stepNumber = 99;
+        var recorder = new LatencyRecorder();
+        var connections = new List<HubConnection>();
+        try
+        {
+            using var gate = new SemaphoreSlim(32);
+            var made = await Task.WhenAll(Enumerable.Range(0, pairs * 2).Select(async index =>
+            {
+                var connection = new HubConnectionBuilder()
+                    .WithUrl(new Uri(baseAddress, "_bench/hub"), options =>
+                    {
+                        options.Transports = HttpTransportType.WebSockets;
+                        options.SkipNegotiation = true;
+                    })
+                    .AddMessagePackProtocol()
+                    .Build();
+                connection.On<string>("Receive", text =>
+                {
+                    if (StampedMessage.TryParse(text, out var stamp) && stamp.Sequence / OpenLoop.StepBase == stepNumber)
+                    {
+                        recorder.Record(TimeProvider.System.GetElapsedTime(stamp.SentTimestamp));
+                    }
+                });
+                lock (connections)
+                {
+                    connections.Add(connection);
+                }
+
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    await connection.StartAsync(cancellationToken);
+                    await connection.InvokeAsync("Join", $"pair{index / 2}", cancellationToken);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+
+                return (Index: index, Connection: connection);
+            }));
+
+            var senders = made.OrderBy(m => m.Index).Select(m => (Func<int, Task>)(sequence =>
+            {
+                var stamp = new StampedMessage($"hub{m.Index}", sequence, TimeProvider.System.GetTimestamp());
+                return m.Connection.SendAsync("Forward", $"pair{m.Index / 2}", stamp.Format(Payload), cancellationToken);
+            })).ToArray();
+            var step = await MeasureAsync(senders, recorder, pairs, rate, duration, stepNumber, cancellationToken);
+            log($"hub: {Describe(step)}");
+            return step;
+        }
+        finally
+        {
+            await Task.WhenAll(connections.Select(async c => await c.DisposeAsync()));
+        }
+    }
+
+    /// <summary>Pairs exchange messages open-loop until each pair's history holds each count in turn; the server is read after a forced GC at each.</summary>
+    public async Task<HistoryResult> HistoryAsync(Crowd crowd, int pairs, IReadOnlyList<int> messagesPerPair, CancellationToken cancellationToken)
+    {
+        await crowd.GrowToAsync(pairs * 2, cancellationToken);
+        await crowd.PairAsync(pairs, cancellationToken);
+        var people = crowd.People.Take(pairs * 2).ToArray();
+        var senders = people.Select(p => (Func<int, Task>)(sequence => p.SendAsync(sequence, Payload, cancellationToken))).ToArray();
+        var received = 0;
+        foreach (var person in people)
+        {
+            person.MessageReceived = _ => Interlocked.Increment(ref received);
+        }
+
+        var samples = new List<(int, ServerSample)> { (0, await diagnostics.ReadAsync(true, cancellationToken)) };
+        var sentPerPair = 0;
+
+        // 15 messages a second per person: under the app's 20 per person.
+        var rate = people.Length * 15.0;
+        var stepNumber = 200;
+        foreach (var target in messagesPerPair)
+        {
+            var count = (target - sentPerPair) * pairs;
+            var (sent, _, failure) = await OpenLoop.RunAsync(senders, rate, TimeSpan.FromSeconds(count / rate), stepNumber++, cancellationToken);
+            if (failure is not null)
+            {
+                throw new BlazorClientException($"history: sending failed: {failure.Message}", failure);
+            }
+
+            sentPerPair += sent / pairs;
+            await OpenLoop.DrainAsync(() => Volatile.Read(ref received), sentPerPair * pairs, TimeSpan.FromSeconds(30), cancellationToken);
+            var sample = await diagnostics.ReadAsync(true, cancellationToken);
+            samples.Add((sentPerPair, sample));
+            log(FormattableString.Invariant($"history: {sentPerPair} messages per pair, server ws after GC {sample.WorkingSetBytes / 1048576.0:0} MB, heap {sample.ManagedBytes / 1048576.0:0} MB"));
+        }
+
+        foreach (var person in people)
+        {
+            person.MessageReceived = null;
+        }
+
+        await crowd.EndChatsAsync(pairs, cancellationToken);
+        return new HistoryResult(pairs, samples);
+    }
+
+    /// <summary>people sign in through the form at the same moment; the time until the last has its cookie.</summary>
+    public async Task<SignInResult> SignInAsync(int people, int iterations, CancellationToken cancellationToken)
+    {
+        using var http = new BrowserHttp(TimeSpan.FromSeconds(120));
+        var sessions = Enumerable.Range(1, people).Select(_ => new BrowserSession(http, baseAddress)).ToArray();
+
+        // Warm the connection pool and the sign-in page first: the burst is the sign-ins, not connection set-up.
+        await new BrowserSession(http, baseAddress).GetAsync(new Uri(baseAddress, "signin"), cancellationToken);
+        var each = new LatencyRecorder();
+        var failed = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(sessions.Select(async (session, index) =>
+        {
+            await Task.Yield();
+            var own = Stopwatch.StartNew();
+            try
+            {
+                await session.SignInAsync(Accounts.UserName(index + 1), Accounts.Password(index + 1), cancellationToken);
+                each.Record(own.Elapsed);
+            }
+            catch (BlazorClientException ex)
+            {
+                Interlocked.Increment(ref failed);
+                log($"signin: {ex.Message}");
+            }
+        }));
+        var result = new SignInResult(people, iterations, clock.Elapsed, each.Summarize(), failed);
+        log(FormattableString.Invariant($"signin: {people} at once, all done in {result.AllDone.TotalSeconds:0.00} s; each {result.PerPerson}; failed {failed}"));
+        return result;
+    }
+
+    public static string Describe(LoadStep step) => FormattableString.Invariant(
+        $"{step.OfferedPerSecond:0} msg/s, {step.Pairs} pairs: sent {step.Sent}, delivered {step.Delivered}, {step.Latency}, send lag p99 {step.SendLagP99Milliseconds:0.0} ms, server CPU {step.CpuMicrosecondsPerMessage:0} µs/msg{(step.Failure is null ? "" : ", failed: " + step.Failure)}");
+
+    private async Task<LoadStep> MeasureAsync(
+        Func<int, Task>[] senders, LatencyRecorder recorder, int pairs, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken)
+    {
+        var cpuBefore = (await diagnostics.ReadAsync(false, cancellationToken)).CpuSeconds;
+        var (sent, lag, failure) = await OpenLoop.RunAsync(senders, rate, duration, stepNumber, cancellationToken);
+        await OpenLoop.DrainAsync(() => recorder.Count, sent, TimeSpan.FromSeconds(15), cancellationToken);
+        var cpuAfter = (await diagnostics.ReadAsync(false, cancellationToken)).CpuSeconds;
+        return new LoadStep(rate, pairs, duration, sent, recorder.Count, recorder.Summarize(), lag, cpuAfter - cpuBefore, failure?.Message);
+    }
+
+    /// <summary>Waits (at most 60 s or limit) until the server has the circuits connected and its CPU has gone quiet (under 20 %).</summary>
+    private async Task SettleAsync(int circuits, CancellationToken cancellationToken, TimeSpan? limit = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var previous = await diagnostics.ReadAsync(false, cancellationToken);
+        while (clock.Elapsed < (limit ?? TimeSpan.FromSeconds(60)))
+        {
+            await Task.Delay(1000, cancellationToken);
+            var now = await diagnostics.ReadAsync(false, cancellationToken);
+            if (now.CircuitsConnected >= circuits && now.CpuSeconds - previous.CpuSeconds < 0.2)
+            {
+                return;
+            }
+
+            previous = now;
+        }
+    }
+}
