@@ -190,4 +190,29 @@ public sealed class ChatPanelTests : ComponentTestContext
         Assert.Equal("message 1", cut.Find("[data-testid=message] .message-text").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=show-earlier]"));
     }
+
+    [Fact]
+    public async Task Typing_RendersOnceWhenTheBoxFillsNotOnEveryKeystroke_AndSendingClearsIt()
+    {
+        var (_, pair) = await RenderChatAsync();
+        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
+        var cut = Render<ChatPanel>(p => p
+            .Add(c => c.Connection, pair.A)
+            .Add(c => c.Conversation, conversation)
+            .Add(c => c.Me, "hamza"));
+        var box = cut.Find("#message-input");
+        var before = cut.RenderCount;
+
+        box.Input("h");
+        var afterFirstKey = cut.RenderCount;
+        Assert.True(afterFirstKey > before, "the box turning non-empty did not render");
+        box.Input("he");
+        box.Input("hel");
+        box.Input("hello");
+
+        Assert.Equal(afterFirstKey, cut.RenderCount);
+        box.KeyDown(new KeyboardEventArgs { Key = "Enter" });
+        Assert.Equal("hello", (await pair.BEvents.WaitForAsync<MessageReceived>()).Message.Text);
+        Assert.Equal("", cut.Find("#message-input").GetAttribute("value"));
+    }
 }
