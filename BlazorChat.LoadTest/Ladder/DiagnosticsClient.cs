@@ -17,7 +17,10 @@ public sealed record ServerSample(
     long CircuitsConnected,
     int RouterConnections,
     int ThreadPoolThreads,
-    bool Collected)
+    bool Collected,
+    double GcPauseMilliseconds = 0,
+    int Gen0Collections = 0,
+    int Gen2Collections = 0)
 {
     public static ServerSample Parse(JsonNode json, bool collected) => new(
         json["process"]!["workingSetBytes"]!.GetValue<long>(),
@@ -29,7 +32,10 @@ public sealed record ServerSample(
         json["circuits"]!["connected"]!.GetValue<long>(),
         json["router"]?["connections"]?.GetValue<int>() ?? 0,
         json["threadPool"]!["threads"]!.GetValue<int>(),
-        collected);
+        collected,
+        json["gc"]!["totalPauseMilliseconds"]!.GetValue<double>(),
+        json["gc"]!["gen0Collections"]!.GetValue<int>(),
+        json["gc"]!["gen2Collections"]!.GetValue<int>());
 }
 
 /// <summary>Reads /_diagnostics over its own small HTTP client.</summary>

@@ -294,10 +294,14 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
     private async Task<LoadStep> MeasureAsync(
         Func<int, Task>[] senders, LatencyRecorder recorder, int pairs, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken)
     {
-        var cpuBefore = (await diagnostics.ReadAsync(false, cancellationToken)).CpuSeconds;
+        var before = await diagnostics.ReadAsync(false, cancellationToken);
+        var cpuBefore = before.CpuSeconds;
         var (sent, lag, failure) = await OpenLoop.RunAsync(senders, rate, duration, stepNumber, cancellationToken);
         await OpenLoop.DrainAsync(() => recorder.Count, sent, TimeSpan.FromSeconds(15), cancellationToken);
-        var cpuAfter = (await diagnostics.ReadAsync(false, cancellationToken)).CpuSeconds;
+        var after = await diagnostics.ReadAsync(false, cancellationToken);
+        var cpuAfter = after.CpuSeconds;
+        log(FormattableString.Invariant(
+            $"  server GC during the step: {after.GcPauseMilliseconds - before.GcPauseMilliseconds:0} ms paused, {after.Gen0Collections - before.Gen0Collections} gen0 and {after.Gen2Collections - before.Gen2Collections} gen2 collections"));
         return new LoadStep(rate, pairs, duration, sent, recorder.Count, recorder.Summarize(), lag, cpuAfter - cpuBefore, failure?.Message);
     }
 
