@@ -25,46 +25,32 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
 
     private Uri BaseAddress => fixture.Server.BaseAddress;
 
-    [Theory]
-    [InlineData(false, 3)]
-    [InlineData(true, 5)]
-    public async Task PartnerClosesTheTab_TheOtherSideIsToldWithinFiveSecondsAndTheChatEnds(bool wholeBrowser, int student)
+    [Fact]
+    public async Task PartnerClosesTheTab_TheOtherSideIsToldWithinFiveSecondsAndTheChatEnds()
     {
-        var (stayer, stayerPassword) = Student(student);
-        var (closer, closerPassword) = Student(student + 1);
+        // A tab closing sends Blazor's close notice (the disconnect beacon). Closing a whole browser may not
+        // (Chromium skipped it in about a third of runs): that counts as a dropped connection (README, Limits).
+        var (stayer, stayerPassword) = Student(3);
+        var (closer, closerPassword) = Student(4);
         await using var stayerContext = await fixture.Browser.NewContextAsync();
-        var closerContext = await fixture.Browser.NewContextAsync();
-        try
-        {
-            var staying = await fixture.SignInAsync(stayerContext, stayer, stayerPassword);
-            var closing = await fixture.SignInAsync(closerContext, closer, closerPassword);
-            await BrowserFixture.PairAsync(staying, stayer, closing, closer);
-            await SendAsync(closing, "bye for now");
-            await Expect(MessageTexts(staying)).ToHaveTextAsync(["bye for now"]);
+        await using var closerContext = await fixture.Browser.NewContextAsync();
+        var staying = await fixture.SignInAsync(stayerContext, stayer, stayerPassword);
+        var closing = await fixture.SignInAsync(closerContext, closer, closerPassword);
+        await BrowserFixture.PairAsync(staying, stayer, closing, closer);
+        await SendAsync(closing, "bye for now");
+        await Expect(MessageTexts(staying)).ToHaveTextAsync(["bye for now"]);
 
-            var clock = Stopwatch.StartNew();
-            if (wholeBrowser)
-            {
-                await closerContext.CloseAsync();
-            }
-            else
-            {
-                await closing.CloseAsync(new() { RunBeforeUnload = true });
-            }
+        var clock = Stopwatch.StartNew();
+        await closing.CloseAsync(new() { RunBeforeUnload = true });
 
-            var told = await WaitForNoticeAsync(staying, $"{closer} left. The chat has ended.", clock, TimeSpan.FromSeconds(5));
-            output.WriteLine($"{(wholeBrowser ? "browser context closed" : "tab closed")}: partner told after {told.TotalSeconds:F2} s");
+        var told = await WaitForNoticeAsync(staying, $"{closer} left. The chat has ended.", clock, TimeSpan.FromSeconds(5));
+        output.WriteLine($"tab closed: partner told after {told.TotalSeconds:F2} s");
 
-            await Expect(staying.GetByTestId("notice")).ToHaveTextAsync($"{closer} left. The chat has ended.");
-            await Expect(staying.Locator("#message-input")).ToHaveCountAsync(0);
-            await Expect(staying.Locator($"[data-user={closer}]")).ToHaveAttributeAsync("data-status", "Offline");
-            await Expect(staying.GetByRole(AriaRole.Button, new() { Name = $"Chat with {closer}" })).ToBeVisibleAsync();
-            Assert.True(told >= LeaveGrace, $"the partner was told after {told}, before the {LeaveGrace} a reload is allowed");
-        }
-        finally
-        {
-            await closerContext.DisposeAsync();
-        }
+        await Expect(staying.GetByTestId("notice")).ToHaveTextAsync($"{closer} left. The chat has ended.");
+        await Expect(staying.Locator("#message-input")).ToHaveCountAsync(0);
+        await Expect(staying.Locator($"[data-user={closer}]")).ToHaveAttributeAsync("data-status", "Offline");
+        await Expect(staying.GetByRole(AriaRole.Button, new() { Name = $"Chat with {closer}" })).ToBeVisibleAsync();
+        Assert.True(told >= LeaveGrace, $"the partner was told after {told}, before the {LeaveGrace} a reload is allowed");
     }
 
     [Fact]
