@@ -55,6 +55,25 @@ public sealed class DiagnosticsEndpointTests(BenchmarkingServerFixture fixture) 
         Assert.Equal(1, counts.GetProperty("conversations").GetInt32());
     }
 
+    [Fact]
+    public async Task Diagnostics_WithCollect_RunsAFullCollectionBeforeReading()
+    {
+        using var client = fixture.Server.CreateBrowserLikeClient();
+
+        var before = await Gen2CollectionsAsync(client, "/_diagnostics");
+        var collected = await Gen2CollectionsAsync(client, "/_diagnostics?collect=true");
+        var plain = await Gen2CollectionsAsync(client, "/_diagnostics?collect=false");
+
+        Assert.True(collected >= before + 2, $"gen2 collections went from {before} to {collected}; collect=true forces two");
+        Assert.InRange(plain, collected, collected + 1);
+    }
+
+    private static async Task<int> Gen2CollectionsAsync(HttpClient client, string path)
+    {
+        using var json = JsonDocument.Parse(await client.GetStringAsync(new Uri(path, UriKind.Relative)));
+        return json.RootElement.GetProperty("gc").GetProperty("gen2Collections").GetInt32();
+    }
+
     [Theory]
     [InlineData("/_diagnostics")]
     [InlineData("/_bench/hub/negotiate?negotiateVersion=1")]

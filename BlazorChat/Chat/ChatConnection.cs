@@ -57,8 +57,8 @@ public sealed class ChatConnection : IDisposable
     /// <summary>The first <paramref name="limit"/> people this user may pick (see <see cref="ChatRouter"/>), read now.</summary>
     public PeoplePage FindPeople(string? filter, int limit) => _router.FindPeople(this, filter, limit);
 
-    /// <summary>Someone's status as this user sees it now.</summary>
-    public PresenceStatus StatusOf(string userName) => _router.StatusOf(userName);
+    /// <summary>Someone's status as this user sees it now. For tests; the list reads <see cref="FindPeople"/>.</summary>
+    internal PresenceStatus StatusOf(string userName) => _router.StatusOf(userName);
 
     /// <summary>Tells the router whether the browser behind this connection can currently be reached.</summary>
     public void SetReachable(bool reachable) => _router.SetReachable(this, reachable);
