@@ -201,18 +201,48 @@ public sealed class ChatPanelTests : ComponentTestContext
             .Add(c => c.Conversation, conversation)
             .Add(c => c.Me, "hamza"));
         var box = cut.Find("#message-input");
-        var before = cut.RenderCount;
+        var compose = cut.FindComponent<ChatCompose>();
+        var before = compose.RenderCount;
 
         box.Input("h");
-        var afterFirstKey = cut.RenderCount;
+        var afterFirstKey = compose.RenderCount;
         Assert.True(afterFirstKey > before, "the box turning non-empty did not render");
         box.Input("he");
         box.Input("hel");
         box.Input("hello");
 
-        Assert.Equal(afterFirstKey, cut.RenderCount);
+        Assert.Equal(afterFirstKey, compose.RenderCount);
         box.KeyDown(new KeyboardEventArgs { Key = "Enter" });
         Assert.Equal("hello", (await pair.BEvents.WaitForAsync<MessageReceived>()).Message.Text);
         Assert.Equal("", cut.Find("#message-input").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task NewMessage_RendersOnlyTheNewestBlockOfMessages()
+    {
+        var (_, pair) = await RenderChatAsync();
+        for (var i = 1; i <= 45; i++)
+        {
+            (i % 2 == 0 ? pair.A : pair.B).Send($"message {i}");
+        }
+
+        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
+        var cut = Render<ChatPanel>(p => p
+            .Add(c => c.Connection, pair.A)
+            .Add(c => c.Conversation, conversation)
+            .Add(c => c.Me, "hamza"));
+        var blocks = cut.FindComponents<ChatMessageBlock>();
+        Assert.Equal(5, blocks.Count);
+        var before = blocks.Select(b => b.RenderCount).ToList();
+
+        pair.B.Send("message 46");
+        conversation.Messages.Add((await pair.AEvents.WaitForAsync<MessageReceived>(e => e.Message.Sequence == 46)).Message);
+        conversation.LastSequence = 46;
+        await cut.InvokeAsync(cut.Instance.MessagesChanged);
+
+        Assert.Equal(before.Take(4), blocks.Take(4).Select(b => b.RenderCount));
+        Assert.Equal(before[4] + 1, blocks[4].RenderCount);
+        Assert.Equal("message 46", cut.FindAll("[data-testid=message] .message-text")[^1].TextContent);
+        Assert.Equal(46, cut.FindAll("[data-testid=message]").Count);
     }
 }
