@@ -20,6 +20,11 @@ internal static class Program
             return await RunLadderAsync(arguments, quick, args);
         }
 
+        if (arguments is not null && arguments.GetValueOrDefault("scenario", "") == "hold" && arguments.ContainsKey("url"))
+        {
+            return await HoldAsync(arguments);
+        }
+
         if (arguments is null || arguments.GetValueOrDefault("scenario", "pairs") != "pairs" || !arguments.ContainsKey("url"))
         {
             Console.Error.WriteLine("""
@@ -28,6 +33,8 @@ internal static class Program
                          and writes DIR/benchmarks.md (default: the repository's docs/) with its charts.
                        BlazorChat.LoadTest --scenario pairs --url http://127.0.0.1:PORT [--pairs N] [--messages M]
                        [--users "student{0:00}"] [--passwords "pass-{0}"] [--first 1] [--concurrency 8] [--timeout 30] [--interval 100]
+                       BlazorChat.LoadTest --scenario hold --url http://127.0.0.1:PORT --people N [--seconds 600]
+                         signs in user00001 … (password pw-1 …) and keeps their chat pages open, for profiling a server.
                 The accounts users(first) … users(first + 2N - 1) must exist with the given passwords.
                 Each pair exchanges M messages in turn, one every interval ms; timeout (s) bounds every wait.
                 """);
@@ -68,6 +75,31 @@ internal static class Program
             Console.Error.WriteLine($"failed: {ex.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> HoldAsync(Dictionary<string, string> arguments)
+    {
+        var people = Number(arguments, "people", 100);
+        await using var crowd = new Crowd(new Uri(arguments["url"].TrimEnd('/') + "/"), TimeSpan.FromSeconds(60));
+        var elapsed = await crowd.GrowToAsync(people, CancellationToken.None);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {crowd.Count - crowd.Failed.Count} chat pages (opened in {elapsed.TotalSeconds:0.0} s)"));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(Number(arguments, "seconds", 600)));
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Time is up, or Ctrl+C: close the pages.
+        }
+
+        return crowd.Failed.Count == 0 ? 0 : 1;
     }
 
     private static async Task<int> RunLadderAsync(Dictionary<string, string> arguments, bool quick, string[] args)

@@ -166,8 +166,9 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
                 results.Hub = await scenarios.HubAsync(plan.Pairs, plan.HubRate, plan.StepDuration, cancellationToken);
 
                 // The comparison needs a Blazor step at the same load right next to it.
-                var pairing = new List<PairingSample>();
-                results.BlazorAtHubLoad = await scenarios.BlazorStepAsync(crowd, plan.Pairs, plan.HubRate, plan.StepDuration, 50, pairing, cancellationToken);
+                await scenarios.PairForStepsAsync(crowd, plan.Pairs, [], cancellationToken);
+                results.BlazorAtHubLoad = await scenarios.BlazorStepAsync(crowd, plan.Pairs, plan.HubRate, plan.StepDuration, 50, cancellationToken);
+                await crowd.EndChatsAsync(plan.Pairs, cancellationToken);
                 log($"blazor at the hub's load: {Scenarios.Describe(results.BlazorAtHubLoad)}");
             });
         }
@@ -182,7 +183,7 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
             });
         }
 
-        if (scenario == "pairing")
+        if (all || scenario == "pairing")
         {
             await Guard(results, "pairing", async () =>
             {
@@ -195,7 +196,7 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
                     await crowd.EndChatsAsync(plan.PairingPairs, cancellationToken);
                 }
 
-                results.Pairing = samples;
+                results.Pairing = [.. results.Pairing ?? [], .. samples];
             });
         }
 

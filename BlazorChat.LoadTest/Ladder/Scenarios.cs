@@ -91,18 +91,21 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
     }
 
     /// <summary>
-    /// The latency ladder: for each rate, pairs pick each other (a pairing sample), send open-loop for the step's
-    /// duration, drain, and end their chats, so every step starts from an empty transcript. Stops after the first
-    /// step whose p99 exceeds kneeP99 or that lost a message.
+    /// The latency ladder: the pairs pick each other once (a pairing sample) and keep chatting from step to step,
+    /// as people in a chat do: each step sends open-loop at its rate for the step's duration and drains. Stops
+    /// after the first step whose p99 exceeds kneeP99 or that lost a message; the chats end after the last step.
+    /// (Pairing everyone anew before each step measured the collection of a thousand freshly built pages in
+    /// whichever step the next GC fell into, not the cost of a message.)
     /// </summary>
     public async Task<(List<LoadStep> Steps, List<PairingSample> Pairing)> LatencyLadderAsync(
         Crowd crowd, int pairs, IReadOnlyList<double> rates, TimeSpan duration, double kneeP99, CancellationToken cancellationToken)
     {
         var steps = new List<LoadStep>();
         var pairing = new List<PairingSample>();
+        await PairForStepsAsync(crowd, pairs, pairing, cancellationToken);
         for (var i = 0; i < rates.Count; i++)
         {
-            var step = await BlazorStepAsync(crowd, pairs, rates[i], duration, i + 1, pairing, cancellationToken);
+            var step = await BlazorStepAsync(crowd, pairs, rates[i], duration, i + 1, cancellationToken);
             steps.Add(step);
             log($"latency: {Describe(step)}");
             if (!step.AllDelivered || step.Latency.P99 > kneeP99)
@@ -111,18 +114,30 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
             }
         }
 
+        if (steps.All(s => s.Failure is null))
+        {
+            await crowd.EndChatsAsync(pairs, cancellationToken);
+        }
+
         return (steps, pairing);
     }
 
-    /// <summary>One open-loop step over the chat pages; stepNumber keeps its messages apart from other steps'.</summary>
-    public async Task<LoadStep> BlazorStepAsync(
-        Crowd crowd, int pairs, double rate, TimeSpan duration, int stepNumber, List<PairingSample> pairing, CancellationToken cancellationToken)
+    /// <summary>Signs in the people the steps need and pairs them (a pairing sample).</summary>
+    public async Task PairForStepsAsync(Crowd crowd, int pairs, List<PairingSample> pairing, CancellationToken cancellationToken)
     {
         await crowd.GrowToAsync(pairs * 2, cancellationToken);
         var pairTime = await crowd.PairAsync(pairs, cancellationToken);
         pairing.Add(new PairingSample(pairs, crowd.Count, pairTime));
+    }
 
-        // Pairing re-renders everyone's people list: measure once that has passed.
+    /// <summary>
+    /// One open-loop step over the chat pages of people already paired (<see cref="PairForStepsAsync"/>);
+    /// stepNumber keeps its messages apart from other steps'.
+    /// </summary>
+    public async Task<LoadStep> BlazorStepAsync(
+        Crowd crowd, int pairs, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken)
+    {
+        // Pairing re-renders everyone's people list, a step's drain leaves work behind: start from a quiet server.
         await SettleAsync(0, cancellationToken, TimeSpan.FromSeconds(10));
 
         var recorder = new LatencyRecorder();
@@ -143,11 +158,6 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
         foreach (var person in people)
         {
             person.MessageReceived = null;
-        }
-
-        if (step.Failure is null)
-        {
-            await crowd.EndChatsAsync(pairs, cancellationToken);
         }
 
         return step;
