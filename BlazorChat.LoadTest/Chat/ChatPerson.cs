@@ -211,7 +211,7 @@ public sealed class ChatPerson : IAsyncDisposable
             ?.Find(e => e.Name == "button" && e.Attribute("aria-label") == $"Chat with {peer}")
             ?.Event("click");
 
-    // MudTextField renders its label and input inside one div.mud-input-control.
+    // The people list's native search field.
     private static EventBinding? SearchBox(RenderedPage page) =>
         page.Document.Find(e => e.Name == "input" && e.Attribute("id") == "people-search")?.Event("input");
 

@@ -10,7 +10,7 @@ public sealed class ChatPageTests : ComponentTestContext
     {
         var cut = Render<ChatPage>();
 
-        var names = cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user"));
+        var names = cut.FindAll(".user-row").Select(r => r.GetAttribute("data-user"));
         Assert.Equal(["hassaan", "hira", "karam", "rushna", "zara"], names);
         Assert.Equal("true", cut.Find(".chat-page").GetAttribute("data-interactive"));
         Assert.Equal(1, Router.ConnectionCount);
@@ -73,7 +73,7 @@ public sealed class ChatPageTests : ComponentTestContext
             Assert.Contains("wants to chat with you", row.TextContent, StringComparison.Ordinal);
             Assert.Equal("Waiting", row.GetAttribute("data-status"));
         });
-        Assert.Equal("karam", cut.FindAll("[data-testid=user-row]")[0].GetAttribute("data-user"));
+        Assert.Equal("karam", cut.FindAll(".user-row")[0].GetAttribute("data-user"));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class ChatPageTests : ComponentTestContext
         var ended = await karamEvents.WaitForAsync<ChatEnded>();
         Assert.Equal("hamza", ended.EndedBy);
         cut.WaitForAssertion(() => Assert.Equal("You ended the chat with karam.", cut.Find("[data-testid=notice]").TextContent.Trim()));
-        Assert.NotEmpty(cut.FindAll("[data-testid=user-row]"));
+        Assert.NotEmpty(cut.FindAll(".user-row"));
         Assert.Empty(cut.FindAll("[data-testid=wants-to-chat]"));
         Assert.Null(karam.GetSnapshot().Conversation);
     }

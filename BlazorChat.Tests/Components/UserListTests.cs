@@ -43,7 +43,7 @@ public sealed class UserListTests : ComponentTestContext
 
         var cut = RenderFor(hamza);
 
-        var order = cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user"));
+        var order = cut.FindAll(".user-row").Select(r => r.GetAttribute("data-user"));
         Assert.Equal(["zara", "rushna", "hassaan", "hira", "karam"], order);
         Assert.Single(cut.FindAll("[data-testid=wants-to-chat]"));
     }
@@ -62,7 +62,7 @@ public sealed class UserListTests : ComponentTestContext
 
         Assert.Equal(
             ["student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19"],
-            cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user")));
+            cut.FindAll(".user-row").Select(r => r.GetAttribute("data-user")));
     }
 
     [Fact]
@@ -118,22 +118,22 @@ public sealed class UserListTests : ComponentTestContext
             .Add(c => c.Connection, me)
             .Add(c => c.State, ChatViewState.From(me.Initial)));
 
-        var rows = cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user")).ToList();
+        var rows = cut.FindAll(".user-row").Select(r => r.GetAttribute("data-user")).ToList();
         Assert.Equal(UserList.PageSize, rows.Count);
         Assert.Equal("person0999", rows[0]);
         Assert.Equal([.. Enumerable.Range(1, UserList.PageSize - 1).Select(i => $"person{i:0000}")], rows.Skip(1));
         Assert.Equal("Showing 20 of 999. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
 
         cut.FindAll("button").Single(b => b.TextContent == "Show more").Click();
-        Assert.Equal(2 * UserList.PageSize, cut.FindAll("[data-testid=user-row]").Count);
+        Assert.Equal(2 * UserList.PageSize, cut.FindAll(".user-row").Count);
         Assert.Equal("Showing 40 of 999. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
 
         cut.Find("input").Input("person05");
 
-        Assert.Equal(2 * UserList.PageSize, cut.FindAll("[data-testid=user-row]").Count);
+        Assert.Equal(2 * UserList.PageSize, cut.FindAll(".user-row").Count);
         Assert.Equal("Showing 40 of 100. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
         cut.Find("input").Input("person0555");
-        Assert.Equal(["person0555"], cut.FindAll("[data-testid=user-row]").Select(r => r.GetAttribute("data-user")));
+        Assert.Equal(["person0555"], cut.FindAll(".user-row").Select(r => r.GetAttribute("data-user")));
         Assert.Empty(cut.FindAll("[data-testid=more-people]"));
     }
 
