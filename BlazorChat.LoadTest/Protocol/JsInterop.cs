@@ -39,6 +39,7 @@ public sealed class JsInterop
 
         // The app.
         interop.Answer("blazorChat.timeZone", _ => timeZone);
+        interop.Void("blazorChat.setTitle");
 
         // MudBlazor: registrations whose effects only a real layout engine would see.
         interop.Void("mudPopover.initialize");

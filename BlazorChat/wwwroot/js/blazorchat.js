@@ -1,6 +1,7 @@
 // Small helpers the server calls through JS interop, and Blazor's start. No inline script anywhere.
 window.blazorChat = {
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+    setTitle: title => { document.title = title; },
 };
 
 // blazor.web.js is loaded with autostart="false" so that the circuit's SignalR connection can be tuned:
