@@ -77,6 +77,21 @@ public sealed class ChatPageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Title_FollowsRequestsThroughTheBrowserScript_NotThePageHead()
+    {
+        var cut = Render<ChatPage>();
+        var (karam, _) = Fixture.Connect("karam");
+
+        karam.Pick("hamza");
+
+        cut.WaitForAssertion(() => Assert.Contains("wants to chat with you", cut.Find("[data-user=karam]").TextContent, StringComparison.Ordinal));
+        await cut.InvokeAsync(() => { }); // the render's after-render work has run
+
+        Assert.Equal(["BlazorChat", "(1) BlazorChat"], JSInterop.Invocations["blazorChat.setTitle"].Select(i => i.Arguments[0]));
+        Assert.Empty(cut.FindComponents<PageTitle>());
+    }
+
+    [Fact]
     public async Task MutualPick_ShowsAllowedNoticeAndTheChat()
     {
         var (karam, karamEvents) = Fixture.Connect("karam");

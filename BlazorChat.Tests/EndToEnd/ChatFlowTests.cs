@@ -21,6 +21,7 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await hamza.GetByRole(AriaRole.Button, new() { Name = "Chat with karam" }).ClickAsync();
         await Expect(hamza.GetByTestId("waiting")).ToContainTextAsync("waiting for karam");
         await Expect(karam.Locator("[data-user=hamza] [data-testid=wants-to-chat]")).ToHaveTextAsync("wants to chat with you");
+        await Expect(karam).ToHaveTitleAsync("(1) BlazorChat");
         await Expect(hamza.GetByTestId("allowed-notice")).ToHaveCountAsync(0);
 
         Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
@@ -31,6 +32,7 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await Expect(hamza.GetByTestId("allowed-notice")).ToHaveTextAsync("you are allowed to chat now");
         await Expect(karam.GetByTestId("allowed-notice")).ToHaveTextAsync("you are allowed to chat now");
         await Expect(hamza.GetByTestId("chat-partner")).ToHaveTextAsync("karam");
+        await Expect(hamza).ToHaveTitleAsync("Chat with karam · BlazorChat");
 
         // Messages both ways, in order, markup shown as text.
         await SendAsync(hamza, "Hello karam");

@@ -43,6 +43,24 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task ChatPage_IsTheOnlyLiveComponent_RouterLayoutAndHeadRenderWithThePage()
+    {
+        using var http = new BrowserHttp();
+        var session = new BrowserSession(http, fixture.Server.BaseAddress);
+        await session.SignInAsync("student05", "pass-5", CancellationToken.None);
+
+        var (status, html) = await session.GetAsync(fixture.Server.BaseAddress, CancellationToken.None);
+        var page = PrerenderedPage.Parse(html);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+
+        // Every server marker is a root component the circuit keeps for as long as the tab is open.
+        var marker = Assert.Single(page.ServerMarkers);
+        Assert.Equal("server", marker["type"]!.GetValue<string>());
+        Assert.Equal("BlazorChat", page.Title);
+    }
+
+    [Fact]
     public async Task SignInAsync_WrongPassword_ThrowsSayingSo()
     {
         using var http = new BrowserHttp();
