@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using BlazorChat.LoadTest.Protocol;
 
 namespace BlazorChat.LoadTest.Chat;
@@ -7,7 +9,7 @@ namespace BlazorChat.LoadTest.Chat;
 /// circuit, picks a partner from the user list, types into the message box and presses Enter, and
 /// recognises the stamped messages that reach their page.
 /// </summary>
-public sealed class ChatPerson : IAsyncDisposable
+public sealed partial class ChatPerson : IAsyncDisposable
 {
     public const string AllowedNotice = "you are allowed to chat now";
     public const string SearchLabel = "Search people";
@@ -49,7 +51,7 @@ public sealed class ChatPerson : IAsyncDisposable
     /// <summary>Opens "/" and waits until the page is live (the chat page's data-interactive="true").</summary>
     public async Task OpenChatPageAsync(CancellationToken cancellationToken)
     {
-        _circuit = new BlazorCircuit(_session, _interop, _timeout, _time) { TextRendered = OnTextRendered };
+        _circuit = new BlazorCircuit(_session, _interop, _timeout, _time) { TextRendered = OnTextRendered, MarkupRendered = OnMarkupRendered };
         await _circuit.StartAsync("", cancellationToken);
         await _circuit.WaitForAsync(
             "the chat page to become interactive",
@@ -220,6 +222,19 @@ public sealed class ChatPerson : IAsyncDisposable
         && box.Event("input") is { } input && box.Event("keydown") is { } keydown
             ? (input, keydown)
             : null;
+
+    // A chat message is drawn as one piece of markup with its text HTML-encoded in div.message-text, as a
+    // browser would parse it.
+    private void OnMarkupRendered(string markup, long arrival)
+    {
+        foreach (Match match in MessageText().Matches(markup))
+        {
+            OnTextRendered(WebUtility.HtmlDecode(match.Groups[1].Value), arrival);
+        }
+    }
+
+    [GeneratedRegex("""<div class="message-text"[^>]*>(.*?)</div>""", RegexOptions.Singleline)]
+    private static partial Regex MessageText();
 
     private void OnTextRendered(string text, long arrival)
     {

@@ -65,6 +65,9 @@ public sealed class BlazorCircuit : IAsyncDisposable
     /// <summary>Called with every text the page shows and the arrival time of its batch, on the connection's receive loop.</summary>
     public Action<string, long>? TextRendered { get; set; }
 
+    /// <summary>Called with every piece of markup the page inserts and the arrival time of its batch, on the connection's receive loop.</summary>
+    public Action<string, long>? MarkupRendered { get; set; }
+
     /// <summary>The first thing that went wrong, or null.</summary>
     public Exception? Failure
     {
@@ -96,6 +99,7 @@ public sealed class BlazorCircuit : IAsyncDisposable
         }
 
         Tree.TextRendered = (text, arrival) => TextRendered?.Invoke(text, arrival);
+        Tree.MarkupRendered = (markup, arrival) => MarkupRendered?.Invoke(markup, arrival);
         _connection = CreateConnection();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);

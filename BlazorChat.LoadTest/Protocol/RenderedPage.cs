@@ -16,6 +16,9 @@ public sealed class RenderedPage
     /// <summary>Called with every text the page shows, when it is inserted or changed, and the batch's arrival time.</summary>
     public Action<string, long>? TextRendered { get; set; }
 
+    /// <summary>Called with every piece of markup the page inserts (not when one is replaced), and the batch's arrival time.</summary>
+    public Action<string, long>? MarkupRendered { get; set; }
+
     public int ComponentCount => _components.Count;
 
     /// <summary>JS.AttachComponent: the root component with this id renders where the ssrComponentId-th marker was.</summary>
@@ -174,7 +177,9 @@ public sealed class RenderedPage
             case FrameType.NamedEvent:
                 return 0; // A child in the diff, but nothing on the page.
             case FrameType.Markup:
-                parent.Insert(childIndex, new MarkupNode(batch.FrameText(frame)));
+                var markup = batch.FrameText(frame);
+                parent.Insert(childIndex, new MarkupNode(markup));
+                MarkupRendered?.Invoke(markup, arrival);
                 return 1;
             default:
                 throw new BlazorClientException($"Unknown frame type {(int)batch.FrameType(frame)}.");
