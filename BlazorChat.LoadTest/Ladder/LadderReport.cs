@@ -85,10 +85,13 @@ public static class LadderReport
             top is null ? "not run" : F($"{PerCircuitKb(top.Collected.WorkingSetBytes, circuits!.BaselineCollected.WorkingSetBytes, top.Held):0} KB after GC at {N(top.Held)} ({PerCircuitKb(top.Raw.WorkingSetBytes, circuits.BaselineRaw.WorkingSetBytes, top.Held):0} KB as is)"),
             top is null ? "–" : top.Held < 10_000 ? $"not at 10,000 ({Met(PerCircuitKb(top.Collected.WorkingSetBytes, circuits!.BaselineCollected.WorkingSetBytes, top.Held) <= 150)} at {N(top.Held)})" : Met(PerCircuitKb(top.Collected.WorkingSetBytes, circuits!.BaselineCollected.WorkingSetBytes, top.Held) <= 150));
 
+        // Every step run at 500 msg/s counts (the ladder's and the one next to the hub), and all must meet it.
         var at500 = r.BlazorAtHubLoad ?? r.LatencyLadder?.FirstOrDefault(s => Math.Abs(s.OfferedPerSecond - 500) < 1);
+        var steps500 = new[] { r.LatencyLadder?.FirstOrDefault(s => Math.Abs(s.OfferedPerSecond - 500) < 1), r.BlazorAtHubLoad }
+            .OfType<LoadStep>().ToList();
         yield return (F($"delivery latency, {r.LatencyPairs} pairs, 500 msg/s total"), "p50 ≤ 1 ms, p99 ≤ 20 ms",
-            at500 is null ? "not run" : F($"p50 {at500.Latency.P50:0.00} ms, p99 {at500.Latency.P99:0.0} ms ({at500.Delivered}/{at500.Sent} delivered)"),
-            at500 is null ? "–" : Met(at500.AllDelivered && at500.Latency.P50 <= 1 && at500.Latency.P99 <= 20));
+            steps500.Count == 0 ? "not run" : string.Join("; ", steps500.Select(s => F($"p50 {s.Latency.P50:0.00} ms, p99 {s.Latency.P99:0.0} ms ({s.Delivered}/{s.Sent} delivered, {(ReferenceEquals(s, r.BlazorAtHubLoad) ? "step next to the hub" : "ladder step")})"))),
+            steps500.Count == 0 ? "–" : Met(steps500.All(s => s.AllDelivered && s.Latency.P50 <= 1 && s.Latency.P99 <= 20)));
 
         var knee = Knee(r.LatencyLadder);
         var ladderTop = r.LatencyLadder?.LastOrDefault();

@@ -53,6 +53,12 @@ public sealed class BlazorCircuit : IAsyncDisposable
 
     public TimeSpan Timeout { get; }
 
+    /// <summary>
+    /// How long to wait before acknowledging each render batch (zero: at once). A browser acknowledges once it
+    /// has drawn the batch, so a slow one lets further events reach the server before the server hears back.
+    /// </summary>
+    public TimeSpan AcknowledgeDelay { get; set; }
+
     /// <summary>The page as the server prerendered it.</summary>
     public PrerenderedPage Page { get; private set; } = null!;
 
@@ -207,6 +213,12 @@ public sealed class BlazorCircuit : IAsyncDisposable
                     handler.HandlerId,
                     handler.EventName,
                     browserEvent.FieldValue is null ? null : new EventFieldInfo(handler.ComponentId, browserEvent.FieldValue));
+                if (browserEvent.FieldValue is string typed)
+                {
+                    // As in a browser, the field holds what was typed before the server hears of it.
+                    Query(page => page.Document.Find(e => e.Event(handler.EventName)?.HandlerId == handler.HandlerId))?.SetAttribute("value", typed);
+                }
+
                 var argsJson = JsonSerializer.Serialize(new object[] { descriptor, browserEvent.Arguments });
                 var callId = Interlocked.Increment(ref _nextCallId).ToString(CultureInfo.InvariantCulture);
                 var result = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -355,6 +367,11 @@ public sealed class BlazorCircuit : IAsyncDisposable
         try
         {
             error = Apply(batchId, data, arrival);
+
+            if (AcknowledgeDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(AcknowledgeDelay, _time);
+            }
 
             // A batch seen before (re-sent after a reconnect) is only acknowledged again, as blazor.web.js does.
             await SendAsync("OnRenderCompleted", [batchId, error?.Message], CancellationToken.None);

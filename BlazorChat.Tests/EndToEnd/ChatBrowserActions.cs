@@ -23,7 +23,15 @@ public static class ChatBrowserActions
     public static async Task SendAsync(IPage page, string text)
     {
         await TypeAndPressEnterAsync(page, text);
-        await Expect(MessageBox(page)).ToHaveValueAsync("");
+        try
+        {
+            await Expect(MessageBox(page)).ToHaveValueAsync("");
+        }
+        catch (PlaywrightException ex)
+        {
+            // Say why the server kept the text (its notice under the box), not only that it did.
+            throw new PlaywrightException($"{ex.Message}\nUnder the box: {await page.Locator("#compose-help").TextContentAsync()}", ex);
+        }
     }
 
     /// <summary>Types <paramref name="text"/> and presses Enter without waiting for anything (for "@end", which closes the box).</summary>

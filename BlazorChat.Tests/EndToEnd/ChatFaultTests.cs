@@ -170,8 +170,7 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
         var partner = await fixture.SignInAsync(partnerContext, "student22", "pass-22");
         await BrowserFixture.PairAsync(quiet, "student21", partner, "student22");
 
-        // Long enough for the pairing's snackbars to close (their renders are acknowledged, which also counts
-        // as hearing from the tab) and then for more than one client timeout of true silence.
+        // Long enough for more than one client timeout of true silence after the pairing's renders.
         var idle = DropDetection * 2.5;
         var pingsBefore = Volatile.Read(ref pingsSent);
         await Task.Delay(idle);

@@ -61,6 +61,36 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Send_NextMessageTypedBeforeTheEmptiedBoxIsAcknowledged_StillClearsTheBox()
+    {
+        // This browser takes 300 ms to acknowledge each render, so the next message is typed (and sent) before
+        // the server hears that the emptied box was drawn. Judged against that stale record, "filled" then
+        // "emptied" looked like no change and the box kept the sent text (seen in Chromium, 1 run in 3).
+        using var http = new BrowserHttp();
+        await using var sender = new ChatPerson("student06", "pass-6", http, fixture.Server.BaseAddress, Timeout);
+        await using var partner = new ChatPerson("student07", "pass-7", http, fixture.Server.BaseAddress, Timeout);
+        foreach (var person in (ChatPerson[])[sender, partner])
+        {
+            await person.SignInAsync(CancellationToken.None);
+            await person.OpenChatPageAsync(CancellationToken.None);
+        }
+
+        await sender.PickAsync("student07", CancellationToken.None);
+        await partner.PickAsync("student06", CancellationToken.None);
+        await sender.WaitUntilChattingAsync("student07", CancellationToken.None);
+        sender.Circuit.AcknowledgeDelay = TimeSpan.FromMilliseconds(300);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await sender.SendAsync(i, "hello", CancellationToken.None);
+            await partner.WaitForReceivedAsync(i, CancellationToken.None);
+            await sender.Circuit.WaitForAsync($"the box to be empty after message {i}",
+                page => page.Document.Find(e => e.Attribute("id") == "message-input")?.Attribute("value") == "",
+                CancellationToken.None, TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [Fact]
     public async Task SignInAsync_WrongPassword_ThrowsSayingSo()
     {
         using var http = new BrowserHttp();
