@@ -108,8 +108,10 @@ public sealed class RenderedPage
                     TextRendered?.Invoke(text.Text, arrival);
                     break;
                 case EditType.UpdateMarkup:
+                    var markup = batch.FrameText(batch.Frame(batch.EditNewTreeIndex(edit)));
                     parent.RemoveAt(sibling);
-                    parent.Insert(sibling, new MarkupNode(batch.FrameText(batch.Frame(batch.EditNewTreeIndex(edit)))));
+                    parent.Insert(sibling, new MarkupNode(markup));
+                    MarkupRendered?.Invoke(markup, arrival);
                     break;
                 case EditType.StepIn:
                     parent = parent.ChildAt(sibling) as ContainerNode

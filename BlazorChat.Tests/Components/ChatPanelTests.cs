@@ -218,10 +218,10 @@ public sealed class ChatPanelTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task NewMessage_RendersOnlyTheNewestBlockOfMessages()
+    public async Task NewMessage_WhenAHundredAreShown_DropsTheOldestAndAddsItselfLast()
     {
         var (_, pair) = await RenderChatAsync();
-        for (var i = 1; i <= 45; i++)
+        for (var i = 1; i <= 105; i++)
         {
             (i % 2 == 0 ? pair.A : pair.B).Send($"message {i}");
         }
@@ -231,18 +231,15 @@ public sealed class ChatPanelTests : ComponentTestContext
             .Add(c => c.Connection, pair.A)
             .Add(c => c.Conversation, conversation)
             .Add(c => c.Me, "hamza"));
-        var blocks = cut.FindComponents<ChatMessageBlock>();
-        Assert.Equal(5, blocks.Count);
-        var before = blocks.Select(b => b.RenderCount).ToList();
 
-        pair.B.Send("message 46");
-        conversation.Messages.Add((await pair.AEvents.WaitForAsync<MessageReceived>(e => e.Message.Sequence == 46)).Message);
-        conversation.LastSequence = 46;
+        pair.B.Send("message 106");
+        conversation.Messages.Add((await pair.AEvents.WaitForAsync<MessageReceived>(e => e.Message.Sequence == 106)).Message);
+        conversation.LastSequence = 106;
         await cut.InvokeAsync(cut.Instance.MessagesChanged);
 
-        Assert.Equal(before.Take(4), blocks.Take(4).Select(b => b.RenderCount));
-        Assert.Equal(before[4] + 1, blocks[4].RenderCount);
-        Assert.Equal("message 46", cut.FindAll("[data-testid=message] .message-text")[^1].TextContent);
-        Assert.Equal(46, cut.FindAll("[data-testid=message]").Count);
+        var shown = cut.FindAll("[data-testid=message]");
+        Assert.Equal(ChatPanel.VisibleMessages, shown.Count);
+        Assert.Equal(Enumerable.Range(7, 100).Select(i => $"message {i}"), shown.Select(m => m.QuerySelector(".message-text")!.TextContent));
+        Assert.Equal(["message mine", "message theirs", "message theirs"], shown.TakeLast(3).Select(m => m.GetAttribute("class")));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BlazorChat.Components.Chat;
 using BlazorChat.LoadTest.Chat;
 using BlazorChat.LoadTest.Protocol;
 using BlazorChat.Tests.EndToEnd;
@@ -88,6 +89,50 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
                 page => page.Document.Find(e => e.Attribute("id") == "message-input")?.Attribute("value") == "",
                 CancellationToken.None, TimeSpan.FromSeconds(5));
         }
+    }
+
+    [Fact]
+    public async Task LongChat_EachMessageReachesThePageOnce_AsTheHundredShownSlide()
+    {
+        // Only the newest 100 messages are drawn. Each new one must insert its own markup and drop the oldest
+        // element; were the shown messages redrawn instead, their markup would reach the page again and be
+        // counted again here.
+        using var http = new BrowserHttp();
+        await using var first = new ChatPerson("student08", "pass-8", http, fixture.Server.BaseAddress, Timeout);
+        await using var second = new ChatPerson("student09", "pass-9", http, fixture.Server.BaseAddress, Timeout);
+        foreach (var person in (ChatPerson[])[first, second])
+        {
+            await person.SignInAsync(CancellationToken.None);
+            await person.OpenChatPageAsync(CancellationToken.None);
+        }
+
+        await first.PickAsync("student09", CancellationToken.None);
+        await second.PickAsync("student08", CancellationToken.None);
+        await first.WaitUntilChattingAsync("student09", CancellationToken.None);
+        await second.WaitUntilChattingAsync("student08", CancellationToken.None);
+
+        const int Messages = 130;
+        for (var i = 1; i <= Messages; i++)
+        {
+            var (sender, partner) = i % 2 == 1 ? (first, second) : (second, first);
+            await sender.SendAsync(i, "hello", CancellationToken.None);
+            await partner.WaitForReceivedAsync((i + 1) / 2, CancellationToken.None);
+            await Task.Delay(30); // each person sends about 15 a second, under the 20 a second limit
+        }
+
+        foreach (var person in (ChatPerson[])[first, second])
+        {
+            await person.Circuit.WaitForAsync($"{person.UserName}'s page to show the newest 100 messages",
+                page => page.Document.Descendants().Count(e => e.Attribute("data-testid") == "message") == ChatPanel.VisibleMessages
+                    && page.Document.Descendants().Last(e => e.Attribute("data-testid") == "message").Children
+                        .OfType<MarkupNode>().Single().Markup.Contains($"|{Messages}|", StringComparison.Ordinal),
+                CancellationToken.None);
+        }
+
+        Assert.Equal(Messages / 2, first.ReceivedCount);
+        Assert.Equal(Messages / 2, second.ReceivedCount);
+        Assert.Null(first.Failure);
+        Assert.Null(second.Failure);
     }
 
     [Fact]
