@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using BlazorChat.LoadTest.Protocol;
 
@@ -93,7 +94,7 @@ public sealed partial class ChatPerson : IAsyncDisposable
         }
 
         var handled = await Circuit.DispatchEventsAsync($"{peer}'s Chat button", page =>
-            ChatButton(page, peer) is { } click ? [new(click, MouseClick)] : null, cancellationToken);
+            ChatButton(page, peer) is { } click ? [new(click, new { person = peer, action = "chat" })] : null, cancellationToken);
         await handled;
     }
 
@@ -167,28 +168,6 @@ public sealed partial class ChatPerson : IAsyncDisposable
         }
     }
 
-    private static readonly object MouseClick = new
-    {
-        detail = 1,
-        screenX = 0,
-        screenY = 0,
-        clientX = 0,
-        clientY = 0,
-        offsetX = 0,
-        offsetY = 0,
-        pageX = 0,
-        pageY = 0,
-        movementX = 0,
-        movementY = 0,
-        button = 0,
-        buttons = 0,
-        ctrlKey = false,
-        shiftKey = false,
-        altKey = false,
-        metaKey = false,
-        type = "click",
-    };
-
     private static readonly object EnterKey = new
     {
         key = "Enter",
@@ -208,10 +187,21 @@ public sealed partial class ChatPerson : IAsyncDisposable
         && notice.TextContent.Contains(AllowedNotice, StringComparison.Ordinal)
         && page.Document.Find(e => e.Attribute("data-testid") == "chat-partner")?.TextContent == peer;
 
-    private static EventBinding? ChatButton(RenderedPage page, string peer) =>
-        page.Document.Find(e => e.Name == "li" && e.Attribute("data-user") == peer)
-            ?.Find(e => e.Name == "button" && e.Attribute("aria-label") == $"Chat with {peer}")
-            ?.Event("click");
+    // A row of the people list is one piece of markup, its button included; the list hears every row's button
+    // through one "peopleclick" handler, told which person by the browser (js/blazorchat.js).
+    private static EventBinding? ChatButton(RenderedPage page, string peer)
+    {
+        if (page.Document.Find(e => e.Name == "ul" && e.Attribute("aria-label") == "People") is not { } list
+            || list.Event("peopleclick") is not { } click)
+        {
+            return null;
+        }
+
+        var button = $"""data-person="{HtmlEncoder.Default.Encode(peer)}" data-action="chat">""";
+        return list.Children.OfType<ElementNode>().Any(row => row.Children.OfType<MarkupNode>().Any(m => m.Markup.Contains(button, StringComparison.Ordinal)))
+            ? click
+            : null;
+    }
 
     // The people list's native search field.
     private static EventBinding? SearchBox(RenderedPage page) =>

@@ -49,12 +49,12 @@ public sealed class ChatPageTests : ComponentTestContext
         var (_, karamEvents) = Fixture.Connect("karam");
         var cut = Render<ChatPage>();
 
-        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+        await cut.ClickPeopleButtonAsync("Chat with karam");
 
         var request = await karamEvents.WaitForAsync<ChatRequestReceived>();
         Assert.Equal("hamza", request.From);
         cut.WaitForAssertion(() => Assert.Contains("waiting for karam", cut.Find("[data-testid=waiting]").TextContent, StringComparison.Ordinal));
-        await cut.Find("button[aria-label='Withdraw request to karam']").ClickAsync(new MouseEventArgs());
+        await cut.ClickPeopleButtonAsync("Withdraw request to karam");
         await karamEvents.WaitForAsync<ChatRequestWithdrawn>();
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=waiting]")));
     }
@@ -98,7 +98,8 @@ public sealed class ChatPageTests : ComponentTestContext
         var cut = Render<ChatPage>();
         karam.Pick("hamza");
 
-        await cut.WaitForElement("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+        cut.WaitForElement("button[aria-label='Chat with karam']");
+        await cut.ClickPeopleButtonAsync("Chat with karam");
 
         await karamEvents.WaitForAsync<ChatStarted>();
         cut.WaitForAssertion(() =>
@@ -196,7 +197,7 @@ public sealed class ChatPageTests : ComponentTestContext
         var (karam, karamEvents) = Fixture.Connect("karam");
         karam.Pick("hamza");
         var cut = Render<ChatPage>();
-        await cut.Find("button[aria-label='Chat with karam']").ClickAsync(new MouseEventArgs());
+        await cut.ClickPeopleButtonAsync("Chat with karam");
         await karamEvents.WaitForAsync<ChatStarted>();
         cut.WaitForElement("#message-input");
         return (cut, karam, karamEvents);

@@ -1,6 +1,7 @@
 using BlazorChat.Accounts;
 using BlazorChat.Chat;
 using BlazorChat.Components.Chat;
+using BlazorChat.Components.Users;
 using BlazorChat.Tests.Chat;
 using Bunit.TestDoubles;
 using MudBlazor.Services;
@@ -43,4 +44,19 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
+
+/// <summary>The people list's buttons, clicked as js/blazorchat.js reports them: the list hears which button.</summary>
+public static class PeopleListClicks
+{
+    public static Task ClickPeopleButtonAsync<T>(this IRenderedComponent<T> cut, string label)
+        where T : IComponent =>
+        ClickAsync(cut.Find($"button[aria-label='{label}']"), cut.Find("ul.user-list"));
+
+    private static Task ClickAsync(AngleSharp.Dom.IElement button, AngleSharp.Dom.IElement list) =>
+        list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs
+        {
+            Person = button.GetAttribute("data-person"),
+            Action = button.GetAttribute("data-action"),
+        });
 }

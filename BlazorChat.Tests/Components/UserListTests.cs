@@ -72,10 +72,33 @@ public sealed class UserListTests : ComponentTestContext
         var (hamza, _) = Fixture.Connect("hamza");
         var cut = RenderFor(hamza);
 
-        cut.Find("button[aria-label='Chat with karam']").Click();
+        await cut.ClickPeopleButtonAsync("Chat with karam");
 
         Assert.Equal("hamza", (await karamEvents.WaitForAsync<ChatRequestReceived>()).From);
         Assert.Equal("karam", hamza.GetSnapshot().Pick);
+    }
+
+    [Fact]
+    public async Task PeopleClick_IsTrustedNoFurtherThanATypedName()
+    {
+        // The browser says which person a click was for; a forged click is no more than a name typed into search.
+        var (karam, _) = Fixture.Connect("karam");
+        var (hamza, _) = Fixture.Connect("hamza");
+        var cut = RenderFor(hamza);
+        var list = cut.Find("ul.user-list");
+
+        await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = new string('k', 10_000), Action = PeopleClickEventArgs.Chat });
+        await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = "karam", Action = "delete-account" });
+        await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = null, Action = null });
+        Assert.Null(hamza.GetSnapshot().Pick);
+
+        await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = "nobody-here", Action = PeopleClickEventArgs.Chat });
+        Assert.Null(hamza.GetSnapshot().Pick);
+        Assert.Contains(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars, s => s.Message == "There is no account named nobody-here.");
+
+        await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = "KARAM", Action = PeopleClickEventArgs.Chat });
+        Assert.Equal("karam", hamza.GetSnapshot().Pick, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal("hamza", karam.GetSnapshot().IncomingRequests.Single(), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]

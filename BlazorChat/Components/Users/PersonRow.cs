@@ -6,21 +6,33 @@ using Microsoft.AspNetCore.Components;
 namespace BlazorChat.Components.Users;
 
 /// <summary>
-/// What a row of the people list shows besides its button, as one piece of markup: the avatar, the name, the
-/// status and "wants to chat with you". A row is then ten render frames instead of twenty-four, and every
-/// open tab keeps two copies of its list's frames on the server. The pieces are shared by all tabs (most
-/// show the same people), built once per name, status and request, with the name HTML-encoded.
+/// A row of the people list as one piece of markup: the avatar, the name, the status, "wants to chat with
+/// you" and the row's button, whose click the list hears through <see cref="PeopleClickEventArgs"/>. A row is
+/// then two render frames (its keyed element and this) instead of ten, and every open tab keeps two copies of
+/// its list's frames on the server. Rows are shared by all tabs (most show the same people), built once per
+/// name, status, request and button, with the name HTML-encoded.
 /// </summary>
-public sealed record PersonRow(MarkupString Details, string ChatLabel, string WithdrawLabel)
+public sealed record PersonRow(MarkupString Markup)
 {
-    /// <summary>Past this many the cache starts over (one entry per account, status and request at most).</summary>
+    /// <summary>Past this many the cache starts over (one entry per account, status, request and button at most).</summary>
     internal const int MaxCached = 50_000;
 
-    private static readonly ConcurrentDictionary<(string Name, PresenceStatus Status, bool WantsMe), PersonRow> Cache = new();
+    private const string ChatButtonClass = "mud-button-root mud-button mud-button-outlined mud-button-outlined-primary mud-button-outlined-size-small mud-ripple";
+    private const string AnswerButtonClass = "mud-button-root mud-button mud-button-filled mud-button-filled-primary mud-button-filled-size-small mud-ripple";
+    private const string WithdrawButtonClass = "mud-button-root mud-button mud-button-outlined mud-button-outlined-default mud-button-outlined-size-small mud-ripple";
 
-    public static PersonRow For(string name, PresenceStatus status, bool wantsMe)
+    private static readonly string ChatLabel = StaticMarkup.ButtonLabel(MudBlazor.Icons.Material.Filled.Chat, "Chat").Value;
+
+    private static readonly ConcurrentDictionary<(string Name, PresenceStatus Status, bool WantsMe, bool Picked), PersonRow> Cache = new();
+
+    /// <summary>
+    /// The row for name in status. wantsMe: they picked me ("wants to chat with you", and the button answers);
+    /// picked: I picked them (the button withdraws my request).
+    /// </summary>
+    public static PersonRow For(string name, PresenceStatus status, bool wantsMe, bool picked)
     {
-        if (Cache.TryGetValue((name, status, wantsMe), out var row))
+        var key = (name, status, wantsMe, picked);
+        if (Cache.TryGetValue(key, out var row))
         {
             return row;
         }
@@ -30,8 +42,8 @@ public sealed record PersonRow(MarkupString Details, string ChatLabel, string Wi
             Cache.Clear();
         }
 
-        row = Create(name, status, wantsMe);
-        Cache[(name, status, wantsMe)] = row;
+        row = Create(name, status, wantsMe, picked);
+        Cache[key] = row;
         return row;
     }
 
@@ -53,12 +65,15 @@ public sealed record PersonRow(MarkupString Details, string ChatLabel, string Wi
 
     public static string Initial(string name) => name.Length == 0 ? "?" : char.ToUpperInvariant(name[0]).ToString();
 
-    private static PersonRow Create(string name, PresenceStatus status, bool wantsMe)
+    private static PersonRow Create(string name, PresenceStatus status, bool wantsMe, bool picked)
     {
         var html = HtmlEncoder.Default;
+        var encoded = html.Encode(name);
         var request = wantsMe ? """<span class="user-request" data-testid="wants-to-chat">wants to chat with you</span>""" : "";
-        var details = new MarkupString(
-            $"""<span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{html.Encode(name)}</span><span class="user-status">{StatusText(status)}</span>{request}</div>""");
-        return new PersonRow(details, $"Chat with {name}", $"Withdraw request to {name}");
+        var button = picked
+            ? $"""<button type="button" class="{WithdrawButtonClass}" aria-label="Withdraw request to {encoded}" data-action="{PeopleClickEventArgs.Withdraw}"><span class="mud-button-label">Withdraw</span></button>"""
+            : $"""<button type="button" class="{(wantsMe ? AnswerButtonClass : ChatButtonClass)}" aria-label="Chat with {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Chat}">{ChatLabel}</button>""";
+        return new PersonRow(new MarkupString(
+            $"""<div class="user-row" data-user="{encoded}" data-status="{StatusName(status)}"><span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{encoded}</span><span class="user-status">{StatusText(status)}</span>{request}</div>{button}</div>"""));
     }
 }
