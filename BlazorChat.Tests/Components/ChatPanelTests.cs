@@ -51,7 +51,10 @@ public sealed class ChatPanelTests : ComponentTestContext
         cut.Find("#message-input").KeyDown(new KeyboardEventArgs { Key = "a" });
 
         Assert.Empty(pair.B.GetSnapshot().Conversation!.Messages);
-        Assert.Equal("not yet", cut.Find("#message-input").GetAttribute("value"));
+        // The text waits in the box for Enter. (The box is not re-rendered while typing, so bUnit's copy of the
+        // page, which has no browser to hold what was typed, cannot show it; the browser tests do.)
+        cut.Find("#message-input").KeyDown(new KeyboardEventArgs { Key = "Enter" });
+        Assert.Equal("not yet", (await pair.BEvents.WaitForAsync<MessageReceived>()).Message.Text);
     }
 
     [Fact]
@@ -192,7 +195,7 @@ public sealed class ChatPanelTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Typing_RendersOnceWhenTheBoxFillsNotOnEveryKeystroke_AndSendingClearsIt()
+    public async Task Typing_DoesNotRenderTheBox_SendingRendersItOnceAndClearsIt()
     {
         var (_, pair) = await RenderChatAsync();
         var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
@@ -205,15 +208,13 @@ public sealed class ChatPanelTests : ComponentTestContext
         var before = compose.RenderCount;
 
         box.Input("h");
-        var afterFirstKey = compose.RenderCount;
-        Assert.True(afterFirstKey > before, "the box turning non-empty did not render");
         box.Input("he");
-        box.Input("hel");
         box.Input("hello");
+        Assert.Equal(before, compose.RenderCount);
 
-        Assert.Equal(afterFirstKey, compose.RenderCount);
         box.KeyDown(new KeyboardEventArgs { Key = "Enter" });
         Assert.Equal("hello", (await pair.BEvents.WaitForAsync<MessageReceived>()).Message.Text);
+        Assert.Equal(before + 1, compose.RenderCount);
         Assert.Equal("", cut.Find("#message-input").GetAttribute("value"));
     }
 
