@@ -69,7 +69,7 @@ public static class LadderReport
         Line(md, "- **Latency** is the partner's render batch arrival minus the moment the sender's input and Enter events left the client (the message's stamp), one clock. Sending is open-loop: message k leaves at k / rate s whether or not earlier ones arrived. *Send lag* is how late sends left against that schedule: when it grows, the client (same cores) is part of the bottleneck.");
         Line(md, "- **Working set** is resident memory (`/proc` VmRSS); *after GC* is read with `/_diagnostics?collect=true`, which forces a full blocking compacting GC first; **heap** is the managed bytes still referenced after it. Per circuit = (value at N circuits − value with none) / N.");
         Line(md, "- **CPU** is the server process's user+system time delta over a step (from `/_diagnostics`), divided by the messages sent or circuits started in it. A circuit start includes the sign-in (one PBKDF2 hash at 10,000 iterations), the prerendered page, and the circuit.");
-        Line(md, "- **Each latency step** starts with fresh chats: the pairs pick each other (a pairing sample), send, and end the chat with `@end`.");
+        Line(md, "- **The latency steps** share one set of chats, as people in a chat keep chatting: the pairs pick each other once (a pairing sample), the server's heap is then settled with one forced GC (the start-up of a thousand pages at once is not a message's cost), and the chats end with `@end` after the last step. Each step starts once the server's CPU is quiet.");
         File.WriteAllText(Path.Combine(docsFolder, "benchmarks.md"), md.ToString());
     }
 

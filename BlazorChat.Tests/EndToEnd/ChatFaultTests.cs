@@ -63,7 +63,8 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
         await SendAsync(steady, "three");
         string[] before = ["one", "two", "three"];
         await Expect(MessageTexts(reloading)).ToHaveTextAsync(before);
-        var sequences = await reloading.Locator("[data-testid=message]").EvaluateAllAsync<string[]>("ms => ms.map(m => m.dataset.sequence)");
+        var sequences = await reloading.Locator("[data-testid=message]").EvaluateAllAsync<string[]>("ms => ms.map(m => m.querySelector('[data-sequence]').dataset.sequence)");
+        Assert.Equal(["1", "2", "3"], sequences);
 
         await reloading.ReloadAsync();
         await BrowserFixture.WaitUntilLiveAsync(reloading);
@@ -71,7 +72,7 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
         await Expect(reloading.GetByTestId("chat-partner")).ToHaveTextAsync("student07");
         await Expect(MessageTexts(reloading)).ToHaveTextAsync(before);
         await Expect(reloading.Locator("[data-testid=message] .message-sender")).ToHaveTextAsync(["student07", "student08", "student07"]);
-        Assert.Equal(sequences, await reloading.Locator("[data-testid=message]").EvaluateAllAsync<string[]>("ms => ms.map(m => m.dataset.sequence)"));
+        Assert.Equal(sequences, await reloading.Locator("[data-testid=message]").EvaluateAllAsync<string[]>("ms => ms.map(m => m.querySelector('[data-sequence]').dataset.sequence)"));
         await Expect(reloading.Locator(".message.mine .message-text")).ToHaveTextAsync(["two"]);
 
         // The old tab's circuit is gone; outlast the leave grace so a wrongly scheduled departure would show.
@@ -237,7 +238,7 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
             "sent while reconnecting 1", "sent while reconnecting 2", "sent while reconnecting 3", "sent after the server noticed",
         ];
         await Expect(MessageTexts(dropping)).ToHaveTextAsync(expected);
-        var sequences = await dropping.Locator("[data-testid=message]").EvaluateAllAsync<long[]>("ms => ms.map(m => Number(m.dataset.sequence))");
+        var sequences = await dropping.Locator("[data-testid=message]").EvaluateAllAsync<long[]>("ms => ms.map(m => Number(m.querySelector('[data-sequence]').dataset.sequence))");
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], sequences);
         await Expect(dropping.GetByTestId("chat-partner")).ToHaveTextAsync("student12");
         await Expect(sender.GetByTestId("notice")).ToHaveCountAsync(0);
