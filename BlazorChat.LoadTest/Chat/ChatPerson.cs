@@ -187,12 +187,13 @@ public sealed partial class ChatPerson : IAsyncDisposable
         && notice.TextContent.Contains(AllowedNotice, StringComparison.Ordinal)
         && page.Document.Find(e => e.Attribute("data-testid") == "chat-partner")?.TextContent == peer;
 
-    // A row of the people list is one piece of markup, its button included; the list hears every row's button
-    // through one "peopleclick" handler, told which person by the browser (js/blazorchat.js).
+    // A row of the people list is one piece of markup, its button included; the list's panel hears every
+    // row's button through one "peopleclick" handler, told which person by the browser (js/blazorchat.js).
     private static EventBinding? ChatButton(RenderedPage page, string peer)
     {
-        if (page.Document.Find(e => e.Name == "ul" && e.Attribute("aria-label") == "People") is not { } list
-            || list.Event("peopleclick") is not { } click)
+        if (page.Document.Find(e => e.Event("peopleclick") is not null) is not { } panel
+            || panel.Event("peopleclick") is not { } click
+            || panel.Find(e => e.Name == "ul" && e.Attribute("aria-label") == "People") is not { } list)
         {
             return null;
         }

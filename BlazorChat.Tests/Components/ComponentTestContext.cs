@@ -46,12 +46,16 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 }
 
-/// <summary>The people list's buttons, clicked as js/blazorchat.js reports them: the list hears which button.</summary>
+/// <summary>The people list's buttons, clicked as js/blazorchat.js reports them: the list's panel hears which button.</summary>
 public static class PeopleListClicks
 {
+    /// <summary>Clicks the people list's button with this aria-label (a row's) or, failing that, this text.</summary>
     public static Task ClickPeopleButtonAsync<T>(this IRenderedComponent<T> cut, string label)
         where T : IComponent =>
-        ClickAsync(cut.Find($"button[aria-label='{label}']"), cut.Find("ul.user-list"));
+        ClickAsync(
+            cut.FindAll(".users-panel button").FirstOrDefault(b => b.GetAttribute("aria-label") == label || b.TextContent == label)
+                ?? throw new InvalidOperationException($"No button '{label}' in the people list."),
+            cut.Find(".users-panel"));
 
     private static Task ClickAsync(AngleSharp.Dom.IElement button, AngleSharp.Dom.IElement list) =>
         list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs
