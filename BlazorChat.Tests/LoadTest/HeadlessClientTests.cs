@@ -70,15 +70,7 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
         using var http = new BrowserHttp();
         await using var sender = new ChatPerson("student06", "pass-6", http, fixture.Server.BaseAddress, Timeout);
         await using var partner = new ChatPerson("student07", "pass-7", http, fixture.Server.BaseAddress, Timeout);
-        foreach (var person in (ChatPerson[])[sender, partner])
-        {
-            await person.SignInAsync(CancellationToken.None);
-            await person.OpenChatPageAsync(CancellationToken.None);
-        }
-
-        await sender.PickAsync("student07", CancellationToken.None);
-        await partner.PickAsync("student06", CancellationToken.None);
-        await sender.WaitUntilChattingAsync("student07", CancellationToken.None);
+        await PairAsync(sender, partner);
         sender.Circuit.AcknowledgeDelay = TimeSpan.FromMilliseconds(300);
 
         for (var i = 1; i <= 3; i++)
@@ -100,16 +92,7 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
         using var http = new BrowserHttp();
         await using var first = new ChatPerson("student08", "pass-8", http, fixture.Server.BaseAddress, Timeout);
         await using var second = new ChatPerson("student09", "pass-9", http, fixture.Server.BaseAddress, Timeout);
-        foreach (var person in (ChatPerson[])[first, second])
-        {
-            await person.SignInAsync(CancellationToken.None);
-            await person.OpenChatPageAsync(CancellationToken.None);
-        }
-
-        await first.PickAsync("student09", CancellationToken.None);
-        await second.PickAsync("student08", CancellationToken.None);
-        await first.WaitUntilChattingAsync("student09", CancellationToken.None);
-        await second.WaitUntilChattingAsync("student08", CancellationToken.None);
+        await PairAsync(first, second);
 
         const int Messages = 130;
         for (var i = 1; i <= Messages; i++)
@@ -133,6 +116,21 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
         Assert.Equal(Messages / 2, second.ReceivedCount);
         Assert.Null(first.Failure);
         Assert.Null(second.Failure);
+    }
+
+    // Both sign in, open the chat page and pick each other, until both see the chat.
+    private static async Task PairAsync(ChatPerson first, ChatPerson second)
+    {
+        foreach (var person in (ChatPerson[])[first, second])
+        {
+            await person.SignInAsync(CancellationToken.None);
+            await person.OpenChatPageAsync(CancellationToken.None);
+        }
+
+        await first.PickAsync(second.UserName, CancellationToken.None);
+        await second.PickAsync(first.UserName, CancellationToken.None);
+        await first.WaitUntilChattingAsync(second.UserName, CancellationToken.None);
+        await second.WaitUntilChattingAsync(first.UserName, CancellationToken.None);
     }
 
     [Fact]
