@@ -5,9 +5,15 @@ namespace BlazorChat.Tests.Components;
 
 public sealed class ChatPanelTests : ComponentTestContext
 {
-    private async Task<(IRenderedComponent<ChatPanel> Cut, Tests.Chat.Pair Pair)> RenderChatAsync(int maxLength = 4000)
+    // hamza's panel in his chat with karam, after `messages` messages "message 1" … (even ones hamza's, odd karam's).
+    private async Task<(IRenderedComponent<ChatPanel> Cut, Tests.Chat.Pair Pair)> RenderChatAsync(int maxLength = 4000, int messages = 0)
     {
         var pair = await Fixture.PairAsync("hamza", "karam");
+        for (var i = 1; i <= messages; i++)
+        {
+            (i % 2 == 0 ? pair.A : pair.B).Send($"message {i}");
+        }
+
         var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
         var cut = Render<ChatPanel>(p => p
             .Add(c => c.Connection, pair.A)
@@ -170,17 +176,7 @@ public sealed class ChatPanelTests : ComponentTestContext
     [Fact]
     public async Task LongChat_DrawsTheNewestHundredAndShowsEarlierOnRequest()
     {
-        var (_, pair) = await RenderChatAsync();
-        for (var i = 1; i <= 150; i++)
-        {
-            (i % 2 == 0 ? pair.A : pair.B).Send($"message {i}");
-        }
-
-        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
-        var cut = Render<ChatPanel>(p => p
-            .Add(c => c.Connection, pair.A)
-            .Add(c => c.Conversation, conversation)
-            .Add(c => c.Me, "hamza"));
+        var (cut, _) = await RenderChatAsync(messages: 150);
 
         var shown = cut.FindAll("[data-testid=message] .message-text").Select(m => m.TextContent).ToList();
         Assert.Equal(ChatPanel.VisibleMessages, shown.Count);
@@ -197,12 +193,7 @@ public sealed class ChatPanelTests : ComponentTestContext
     [Fact]
     public async Task Typing_DoesNotRenderTheBox_SendingRendersItOnceAndClearsIt()
     {
-        var (_, pair) = await RenderChatAsync();
-        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
-        var cut = Render<ChatPanel>(p => p
-            .Add(c => c.Connection, pair.A)
-            .Add(c => c.Conversation, conversation)
-            .Add(c => c.Me, "hamza"));
+        var (cut, pair) = await RenderChatAsync();
         var box = cut.Find("#message-input");
         var compose = cut.FindComponent<ChatCompose>();
         var before = compose.RenderCount;
@@ -219,25 +210,23 @@ public sealed class ChatPanelTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task NewMessage_WhenAHundredAreShown_DropsTheOldestAndAddsItselfLast()
+    public async Task NewMessage_DrawsTheListOnceOnlyWhenOneArrives_DroppingTheOldestOfAHundred()
     {
-        var (_, pair) = await RenderChatAsync();
-        for (var i = 1; i <= 105; i++)
-        {
-            (i % 2 == 0 ? pair.A : pair.B).Send($"message {i}");
-        }
+        var (cut, pair) = await RenderChatAsync(messages: 105);
+        var conversation = cut.Instance.Conversation;
+        var list = cut.FindComponent<ChatMessages>();
+        var renders = list.RenderCount;
 
-        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
-        var cut = Render<ChatPanel>(p => p
-            .Add(c => c.Connection, pair.A)
-            .Add(c => c.Conversation, conversation)
-            .Add(c => c.Me, "hamza"));
+        // The panel telling the list to look again draws nothing while nothing new arrived.
+        await cut.InvokeAsync(cut.Instance.MessagesChanged);
+        Assert.Equal(renders, list.RenderCount);
 
         pair.B.Send("message 106");
         conversation.Messages.Add((await pair.AEvents.WaitForAsync<MessageReceived>(e => e.Message.Sequence == 106)).Message);
         conversation.LastSequence = 106;
         await cut.InvokeAsync(cut.Instance.MessagesChanged);
 
+        Assert.Equal(renders + 1, list.RenderCount);
         var shown = cut.FindAll("[data-testid=message]");
         Assert.Equal(ChatPanel.VisibleMessages, shown.Count);
         Assert.Equal(Enumerable.Range(7, 100).Select(i => $"message {i}"), shown.Select(m => m.QuerySelector(".message-text")!.TextContent));
