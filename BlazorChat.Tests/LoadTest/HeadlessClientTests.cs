@@ -68,8 +68,8 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
         // the server hears that the emptied box was drawn. Judged against that stale record, "filled" then
         // "emptied" looked like no change and the box kept the sent text (seen in Chromium, 1 run in 3).
         using var http = new BrowserHttp();
-        await using var sender = new ChatPerson("student06", "pass-6", http, fixture.Server.BaseAddress, Timeout);
-        await using var partner = new ChatPerson("student07", "pass-7", http, fixture.Server.BaseAddress, Timeout);
+        await using var sender = Student(http, 6);
+        await using var partner = Student(http, 7);
         await PairAsync(sender, partner);
         sender.Circuit.AcknowledgeDelay = TimeSpan.FromMilliseconds(300);
 
@@ -90,8 +90,8 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
         // element; were the shown messages redrawn instead, their markup would reach the page again and be
         // counted again here.
         using var http = new BrowserHttp();
-        await using var first = new ChatPerson("student08", "pass-8", http, fixture.Server.BaseAddress, Timeout);
-        await using var second = new ChatPerson("student09", "pass-9", http, fixture.Server.BaseAddress, Timeout);
+        await using var first = Student(http, 8);
+        await using var second = Student(http, 9);
         await PairAsync(first, second);
 
         const int Messages = 130;
@@ -117,6 +117,10 @@ public sealed class HeadlessClientTests(HeadlessClientFixture fixture) : IClassF
         Assert.Null(first.Failure);
         Assert.Null(second.Failure);
     }
+
+    // studentNN of the fixture's accounts, with their password.
+    private ChatPerson Student(BrowserHttp http, int number) =>
+        new($"student{number:00}", $"pass-{number}", http, fixture.Server.BaseAddress, Timeout);
 
     // Both sign in, open the chat page and pick each other, until both see the chat.
     private static async Task PairAsync(ChatPerson first, ChatPerson second)
