@@ -59,6 +59,37 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task PeopleList_OnlyItsButtonsReachTheServer()
+    {
+        await using var context = await fixture.Browser.NewContextAsync();
+        var (name, password) = BrowserFixture.Student(5);
+        var page = await fixture.SignInAsync(context, name, password);
+        var events = 0;
+        page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
+        {
+            var payload = frame.Binary is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : frame.Text ?? "";
+            if (payload.Contains("DispatchEventAsync", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref events);
+            }
+        };
+        await page.ReloadAsync();
+        await BrowserFixture.WaitUntilLiveAsync(page);
+        await Expect(page.Locator(".user-row")).ToHaveCountAsync(20);
+
+        // Clicks in the list that are not on one of its buttons say nothing to the server.
+        await page.GetByRole(AriaRole.Heading, new() { Name = "People" }).ClickAsync();
+        await page.Locator(".user-row .user-name").First.ClickAsync();
+        await page.GetByTestId("more-people").ClickAsync();
+        await page.WaitForTimeoutAsync(500);
+        Assert.Equal(0, Volatile.Read(ref events));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show more" }).ClickAsync();
+        await Expect(page.Locator(".user-row")).ToHaveCountAsync(29);
+        Assert.Equal(1, Volatile.Read(ref events));
+    }
+
+    [Fact]
     public async Task WrongPassword_ShowsOneGenericMessageAndStaysSignedOut()
     {
         await using var context = await fixture.Browser.NewContextAsync();

@@ -4,14 +4,15 @@ window.blazorChat = {
     setTitle: title => { document.title = title; },
 };
 
-// The people list hears its rows' buttons with one handler: a click tells the server which button, by its
-// data-person and data-action (see PeopleClickEventArgs), and a click elsewhere in the list says nothing.
+// The people list hears its buttons (each row's, "Show more") with one handler. Only a click on one of them
+// raises "peopleclick", carrying which button by its data-person and data-action (see PeopleClickEventArgs),
+// so a click anywhere else in the list (its search box, a name) never goes to the server.
+document.addEventListener("click", event => {
+    const button = event.target instanceof Element ? event.target.closest(".users-panel button[data-action]") : null;
+    button?.dispatchEvent(new CustomEvent("peopleclick", { bubbles: true }));
+});
 Blazor.registerCustomEventType("peopleclick", {
-    browserEventName: "click",
-    createEventArgs: event => {
-        const button = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
-        return { person: button?.dataset.person ?? null, action: button?.dataset.action ?? null };
-    },
+    createEventArgs: event => ({ person: event.target.dataset.person ?? null, action: event.target.dataset.action ?? null }),
 });
 
 // blazor.web.js is loaded with autostart="false" so that the circuit's SignalR connection can be tuned:
