@@ -103,16 +103,16 @@ public sealed partial class ChatPerson : IAsyncDisposable
         Circuit.WaitForAsync($"{UserName}'s chat with {peer} to open", page => IsChattingWith(page, peer), cancellationToken);
 
     /// <summary>
-    /// Types a stamped message into the message box (one input event, as a paste) and presses Enter;
-    /// returns the stamp once the server has handled both events.
+    /// Types a stamped message into the message box and presses Enter: one "chatsend" event carrying the text,
+    /// as js/blazorchat.js raises it (typing sends nothing). Returns the stamp once the server has handled it.
     /// </summary>
     public async Task<StampedMessage> SendAsync(int sequence, string payload, CancellationToken cancellationToken)
     {
-        await Circuit.WaitForAsync($"{UserName}'s message box", page => MessageBox(page) is not null, cancellationToken);
+        await Circuit.WaitForAsync($"{UserName}'s message box", page => SendEvent(page) is not null, cancellationToken);
         var stamp = default(StampedMessage);
         var handled = await Circuit.DispatchEventsAsync($"{UserName}'s message box", page =>
         {
-            if (MessageBox(page) is not var (input, keydown))
+            if (SendEvent(page) is not { } send)
             {
                 return null;
             }
@@ -120,7 +120,7 @@ public sealed partial class ChatPerson : IAsyncDisposable
             // Stamped as the events leave: the latency is the server's and the network's, not our queueing.
             stamp = new StampedMessage(UserName, sequence, _time.GetTimestamp());
             var text = stamp.Format(payload);
-            return [new(input, new { value = text }, text), new(keydown, EnterKey)];
+            return [new(send, new { text }, text)];
         }, cancellationToken);
         await handled;
         return stamp;
@@ -129,9 +129,9 @@ public sealed partial class ChatPerson : IAsyncDisposable
     /// <summary>Types "@end" and presses Enter, then waits until the page is back on the user list.</summary>
     public async Task EndChatAsync(CancellationToken cancellationToken)
     {
-        await Circuit.WaitForAsync($"{UserName}'s message box", page => MessageBox(page) is not null, cancellationToken);
+        await Circuit.WaitForAsync($"{UserName}'s message box", page => SendEvent(page) is not null, cancellationToken);
         var handled = await Circuit.DispatchEventsAsync($"{UserName}'s message box", page =>
-            MessageBox(page) is var (input, keydown) ? [new(input, new { value = EndCommand }, EndCommand), new(keydown, EnterKey)] : null,
+            SendEvent(page) is { } send ? [new(send, new { text = EndCommand }, EndCommand)] : null,
             cancellationToken);
         await handled;
         await WaitUntilNotChattingAsync(cancellationToken);
@@ -168,20 +168,6 @@ public sealed partial class ChatPerson : IAsyncDisposable
         }
     }
 
-    private static readonly object EnterKey = new
-    {
-        key = "Enter",
-        code = "Enter",
-        location = 0,
-        repeat = false,
-        ctrlKey = false,
-        shiftKey = false,
-        altKey = false,
-        metaKey = false,
-        type = "keydown",
-        isComposing = false,
-    };
-
     private static bool IsChattingWith(RenderedPage page, string peer) =>
         page.Document.Find(e => e.Attribute("data-testid") == "allowed-notice") is { } notice
         && notice.TextContent.Contains(AllowedNotice, StringComparison.Ordinal)
@@ -208,11 +194,10 @@ public sealed partial class ChatPerson : IAsyncDisposable
     private static EventBinding? SearchBox(RenderedPage page) =>
         page.Document.Find(e => e.Name == "input" && e.Attribute("id") == "people-search")?.Event("input");
 
-    private static (EventBinding Input, EventBinding KeyDown)? MessageBox(RenderedPage page) =>
-        page.Document.Find(e => e.Attribute("id") == "message-input") is { } box
-        && box.Event("input") is { } input && box.Event("keydown") is { } keydown
-            ? (input, keydown)
-            : null;
+    // The message box's one event (ChatCompose.SendEvent), which carries its text; the box's value is sent
+    // with it, as a browser sends an input's value with any event raised on it.
+    private static EventBinding? SendEvent(RenderedPage page) =>
+        page.Document.Find(e => e.Attribute("id") == "message-input")?.Event("chatsend");
 
     // A chat message is drawn as one piece of markup with its text HTML-encoded in div.message-text, as a
     // browser would parse it.

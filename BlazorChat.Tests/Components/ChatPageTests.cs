@@ -116,8 +116,7 @@ public sealed class ChatPageTests : ComponentTestContext
 
         karam.Send("<b>hi</b> <img src=x onerror=alert(1)>");
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=message]")));
-        await cut.Find("#message-input").InputAsync(new ChangeEventArgs { Value = "hello karam" });
-        await cut.Find("#message-input").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" });
+        await cut.SendFromBoxAsync("hello karam");
 
         Assert.Equal("hello karam", (await karamEvents.WaitForAsync<MessageReceived>(e => e.Message.Sender == "hamza")).Message.Text);
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=message]").Count));
@@ -135,8 +134,8 @@ public sealed class ChatPageTests : ComponentTestContext
     {
         var (cut, karam, karamEvents) = await RenderPairedWithKaramAsync();
 
-        await cut.WaitForElement("#message-input").InputAsync(new ChangeEventArgs { Value = " @END " });
-        await cut.Find("#message-input").KeyDownAsync(new KeyboardEventArgs { Key = "Enter" });
+        cut.WaitForElement("#message-input");
+        await cut.SendFromBoxAsync(" @END ");
 
         var ended = await karamEvents.WaitForAsync<ChatEnded>();
         Assert.Equal("hamza", ended.EndedBy);

@@ -64,3 +64,12 @@ public static class PeopleListClicks
             Action = button.GetAttribute("data-action"),
         });
 }
+
+/// <summary>The message box as js/blazorchat.js drives it: Enter or the Send button raise one event carrying its text.</summary>
+public static class MessageBoxSends
+{
+    /// <summary>Sends <paramref name="text"/> from the message box, as pressing Enter with it typed there does.</summary>
+    public static Task SendFromBoxAsync<T>(this IRenderedComponent<T> cut, string text)
+        where T : IComponent =>
+        cut.Find("#message-input").TriggerEventAsync(ChatCompose.SendEvent, new ChatSendEventArgs { Text = text });
+}

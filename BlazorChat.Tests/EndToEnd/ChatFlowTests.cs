@@ -90,6 +90,44 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task MessageBox_ReachesTheServerOnlyOnEnterOrSend_NeverWhileTyping()
+    {
+        await using var people = await fixture.SignInPairAsync(BrowserFixture.Student(20), BrowserFixture.Student(21));
+        var (sender, partner) = (people.First, people.Second);
+        var events = 0;
+        sender.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
+        {
+            var payload = frame.Binary is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : frame.Text ?? "";
+            if (payload.Contains("DispatchEventAsync", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref events);
+            }
+        };
+        await sender.ReloadAsync();
+        await BrowserFixture.WaitUntilLiveAsync(sender);
+        var box = ChatBrowserActions.MessageBox(sender);
+
+        // Key by key, then Shift+Enter and Escape: the text stays in the box and nothing reaches the server.
+        await box.PressSequentiallyAsync("hello");
+        await box.PressAsync("Shift+Enter");
+        await box.PressAsync("Escape");
+        await sender.WaitForTimeoutAsync(500);
+        Assert.Equal(0, Volatile.Read(ref events));
+        await Expect(box).ToHaveValueAsync("hello");
+
+        await box.PressAsync("Enter");
+        await Expect(ChatBrowserActions.MessageTexts(partner)).ToHaveTextAsync(["hello"]);
+        await Expect(box).ToHaveValueAsync("");
+        Assert.Equal(1, Volatile.Read(ref events));
+
+        await box.FillAsync("by button");
+        await sender.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Expect(ChatBrowserActions.MessageTexts(partner)).ToHaveTextAsync(["hello", "by button"]);
+        await Expect(box).ToHaveValueAsync("");
+        Assert.Equal(2, Volatile.Read(ref events));
+    }
+
+    [Fact]
     public async Task WrongPassword_ShowsOneGenericMessageAndStaysSignedOut()
     {
         await using var context = await fixture.Browser.NewContextAsync();

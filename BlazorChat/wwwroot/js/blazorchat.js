@@ -15,6 +15,28 @@ Blazor.registerCustomEventType("peopleclick", {
     createEventArgs: event => ({ person: event.target.dataset.person ?? null, action: event.target.dataset.action ?? null }),
 });
 
+// The message box sends its text once: on Enter (not Shift+Enter, not while an IME is composing) and on its Send
+// button, as one "chatsend" event raised on the box, so the text travels with it. Typing sends nothing.
+{
+    const sendFrom = box => box.dispatchEvent(new CustomEvent("chatsend", { bubbles: true }));
+    document.addEventListener("keydown", event => {
+        if (event.target instanceof HTMLInputElement && event.target.matches(".chat-compose input")
+            && (event.key === "Enter" || event.key === "NumpadEnter") && !event.shiftKey && !event.isComposing) {
+            sendFrom(event.target);
+        }
+    });
+    document.addEventListener("click", event => {
+        const button = event.target instanceof Element ? event.target.closest(".chat-compose button[data-action=send]") : null;
+        const box = button?.closest(".chat-compose")?.querySelector("input");
+        if (box) {
+            sendFrom(box);
+        }
+    });
+}
+Blazor.registerCustomEventType("chatsend", {
+    createEventArgs: event => ({ text: event.target.value ?? "" }),
+});
+
 // blazor.web.js is loaded with autostart="false" so that the circuit's SignalR connection can be tuned:
 // ping the server every 5 s (it drops a browser it has not heard from in 10 s) and give up on a silent
 // server after 10 s (SignalR's defaults are 15 s and 30 s), so a dropped network is noticed quickly.
