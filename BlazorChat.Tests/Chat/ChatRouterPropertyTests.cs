@@ -361,7 +361,7 @@ internal sealed class ScriptRun
             var events = _tabs[tab.Id].Events;
             if (tab.Disposed)
             {
-                // A closed tab's pump may stop before it has delivered everything queued, never out of order.
+                // A closed tab's delivery may stop before everything queued has reached it, never out of order.
                 var got = events.Events.OfType<MessageReceived>().Select(ModelMessage.From).ToList();
                 Assert.True(got.Count <= tab.Expected.Count, $"{tab} got {got.Count} messages, expected at most {tab.Expected.Count}");
                 Assert.Equal(tab.Expected.Take(got.Count), got);

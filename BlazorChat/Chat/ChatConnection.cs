@@ -1,20 +1,22 @@
-using System.Threading.Channels;
-
 namespace BlazorChat.Chat;
 
 /// <summary>
 /// One circuit's (one tab's) handle on the router. Identity is fixed when it is opened; every action goes
-/// through it. Events for it are queued in order and delivered by its own pump, so a slow or throwing
-/// subscriber delays only itself. Disposing it is idempotent and leaves the chat as the user's last tab
-/// closing would.
+/// through it. Events for it are queued in order and delivered on the thread pool, one at a time, so a slow
+/// or throwing subscriber delays only itself. Disposing it is idempotent and leaves the chat as the user's
+/// last tab closing would.
 /// </summary>
-public sealed class ChatConnection : IDisposable
+public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
 {
     private readonly ChatRouter _router;
     private readonly Func<ChatEvent, Task> _onEvent;
     private readonly ILogger _logger;
-    private readonly Channel<ChatEvent> _outbox = Channel.CreateUnbounded<ChatEvent>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+
+    // Guarded by locking it. Nothing waits on an idle tab: delivery is a thread-pool work item queued when
+    // the outbox gets its first event and ended when it is empty, so a tab costs a queue, not a parked pump.
+    private readonly Queue<ChatEvent> _outbox = new();
+    private bool _delivering;
+    private bool _closed;
     private int _disposed;
     private int _peopleChangedQueued;
 
@@ -25,8 +27,6 @@ public sealed class ChatConnection : IDisposable
         SessionId = sessionId;
         _onEvent = onEvent;
         _logger = logger;
-        // The pump ends by itself when the outbox is completed (dispose or sign-out).
-        _ = Task.Run(PumpAsync);
     }
 
     public string UserName { get; }
@@ -71,13 +71,32 @@ public sealed class ChatConnection : IDisposable
         }
 
         _router.Detach(this);
-        _outbox.Writer.TryComplete();
+        Close();
     }
 
-    // Called under the router's lock: a non-blocking write to an unbounded in-memory queue whose
-    // continuations run asynchronously, so no subscriber code runs here. Doing it under the lock is what
-    // makes every connection see events in the order the router decided them.
-    internal void Post(ChatEvent chatEvent) => _outbox.Writer.TryWrite(chatEvent);
+    // Called under the router's lock: queues the event and, if no delivery is under way, queues one on the
+    // thread pool. No subscriber code runs here; doing it under the lock is what makes every connection see
+    // events in the order the router decided them.
+    internal void Post(ChatEvent chatEvent)
+    {
+        lock (_outbox)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _outbox.Enqueue(chatEvent);
+            if (_delivering)
+            {
+                return;
+            }
+
+            _delivering = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
 
     // Called under the router's lock. At most one PeopleChanged waits in the queue: the subscriber reads the
     // current list when it gets it, so a second notice behind the first would tell it nothing new.
@@ -89,17 +108,33 @@ public sealed class ChatConnection : IDisposable
         }
     }
 
-    // Called under the router's lock when the router detaches the connection itself (sign-out):
-    // what was queued is still delivered, then the pump stops.
-    internal void Complete() => _outbox.Writer.TryComplete();
+    // Called under the router's lock when the router detaches the connection itself (sign-out): what was
+    // queued is still delivered, and nothing after it.
+    internal void Complete() => Close();
 
-    private async Task PumpAsync()
+    private void Close()
     {
-        await foreach (var chatEvent in _outbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        lock (_outbox)
         {
-            if (IsDisposed)
+            _closed = true;
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = DeliverAsync();
+
+    private async Task DeliverAsync()
+    {
+        while (true)
+        {
+            ChatEvent? chatEvent;
+            lock (_outbox)
             {
-                return;
+                if (IsDisposed || !_outbox.TryDequeue(out chatEvent))
+                {
+                    _outbox.Clear();
+                    _delivering = false;
+                    return;
+                }
             }
 
             if (chatEvent is PeopleChanged)
