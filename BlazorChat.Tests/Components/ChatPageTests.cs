@@ -77,6 +77,20 @@ public sealed class ChatPageTests : ComponentTestContext
     }
 
     [Fact]
+    public void IncomingRequest_ShowsASnackbar_WhoseProviderTheTabBuildsOnlyThen()
+    {
+        var cut = Render<ChatPage>();
+        var (karam, _) = Fixture.Connect("karam");
+        cut.WaitForElement(".user-row");
+        Assert.Empty(cut.FindComponents<MudBlazor.MudSnackbarProvider>());
+
+        karam.Pick("hamza");
+
+        cut.WaitForAssertion(() => Assert.Contains("karam wants to chat with you", cut.Find("#mud-snackbar-container").TextContent, StringComparison.Ordinal));
+        Assert.Single(cut.FindComponents<MudBlazor.MudSnackbarProvider>());
+    }
+
+    [Fact]
     public async Task Title_FollowsRequestsThroughTheBrowserScript_NotThePageHead()
     {
         var cut = Render<ChatPage>();
