@@ -12,11 +12,14 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     private readonly Func<ChatEvent, Task> _onEvent;
     private readonly ILogger _logger;
 
-    // Guarded by locking it. Nothing waits on an idle tab: delivery is a thread-pool work item queued when
-    // the outbox gets its first event and ended when it is empty, so a tab costs a queue, not a parked pump.
-    private readonly Queue<ChatEvent> _outbox = new();
-    private bool _delivering;
-    private bool _closed;
+    // Nothing waits on an idle tab: delivery is a thread-pool work item queued when the outbox gets its first
+    // event, which takes everything queued at once (one lock per batch, so a busy sender under the router's
+    // lock rarely meets it) and ends when the outbox is empty. A tab costs two small queues, not a parked pump.
+    private readonly Lock _sync = new();
+    private Queue<ChatEvent> _outbox = new();    // guarded by _sync
+    private Queue<ChatEvent> _taken = new();     // the delivery's own
+    private bool _delivering;                    // guarded by _sync
+    private bool _closed;                        // guarded by _sync
     private int _disposed;
     private int _peopleChangedQueued;
 
@@ -79,7 +82,7 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     // events in the order the router decided them.
     internal void Post(ChatEvent chatEvent)
     {
-        lock (_outbox)
+        lock (_sync)
         {
             if (_closed)
             {
@@ -114,7 +117,7 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
 
     private void Close()
     {
-        lock (_outbox)
+        lock (_sync)
         {
             _closed = true;
         }
@@ -126,31 +129,37 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     {
         while (true)
         {
-            ChatEvent? chatEvent;
-            lock (_outbox)
+            lock (_sync)
             {
-                if (IsDisposed || !_outbox.TryDequeue(out chatEvent))
+                if (IsDisposed || _outbox.Count == 0)
                 {
                     _outbox.Clear();
                     _delivering = false;
                     return;
                 }
+
+                (_outbox, _taken) = (_taken, _outbox);
             }
 
-            if (chatEvent is PeopleChanged)
+            while (!IsDisposed && _taken.TryDequeue(out var chatEvent))
             {
-                // Cleared before the subscriber reads the list: a change from now on queues a new notice.
-                Volatile.Write(ref _peopleChangedQueued, 0);
+                if (chatEvent is PeopleChanged)
+                {
+                    // Cleared before the subscriber reads the list: a change from now on queues a new notice.
+                    Volatile.Write(ref _peopleChangedQueued, 0);
+                }
+
+                try
+                {
+                    await _onEvent(chatEvent).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    ChatLog.DeliveryFailed(_logger, ex, chatEvent.GetType().Name, UserName);
+                }
             }
 
-            try
-            {
-                await _onEvent(chatEvent).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                ChatLog.DeliveryFailed(_logger, ex, chatEvent.GetType().Name, UserName);
-            }
+            _taken.Clear();
         }
     }
 }
