@@ -6,6 +6,26 @@ namespace BlazorChat.Tests.EndToEnd;
 /// <summary>What a person does in the chat once signed in (sign-in and pairing are on <see cref="BrowserFixture"/>).</summary>
 public static class ChatBrowserActions
 {
+    /// <summary>
+    /// Reloads <paramref name="page"/> watching its circuit's socket, and returns how many UI events (Blazor's
+    /// DispatchEventAsync) it has sent the server since.
+    /// </summary>
+    public static async Task<Func<int>> CountEventsSentAsync(IPage page)
+    {
+        var events = 0;
+        page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
+        {
+            var payload = frame.Binary is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : frame.Text ?? "";
+            if (payload.Contains("DispatchEventAsync", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref events);
+            }
+        };
+        await page.ReloadAsync();
+        await BrowserFixture.WaitUntilLiveAsync(page);
+        return () => Volatile.Read(ref events);
+    }
+
     /// <summary>Another tab of a person already signed in in <paramref name="context"/> (the cookie is shared).</summary>
     public static async Task<IPage> OpenTabAsync(IBrowserContext context, Uri baseAddress)
     {

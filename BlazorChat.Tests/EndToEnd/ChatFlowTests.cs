@@ -64,17 +64,7 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await using var context = await fixture.Browser.NewContextAsync();
         var (name, password) = BrowserFixture.Student(5);
         var page = await fixture.SignInAsync(context, name, password);
-        var events = 0;
-        page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
-        {
-            var payload = frame.Binary is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : frame.Text ?? "";
-            if (payload.Contains("DispatchEventAsync", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref events);
-            }
-        };
-        await page.ReloadAsync();
-        await BrowserFixture.WaitUntilLiveAsync(page);
+        var eventsSent = await ChatBrowserActions.CountEventsSentAsync(page);
         await Expect(page.Locator(".user-row")).ToHaveCountAsync(20);
 
         // Clicks in the list that are not on one of its buttons say nothing to the server.
@@ -82,11 +72,11 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await page.Locator(".user-row .user-name").First.ClickAsync();
         await page.GetByTestId("more-people").ClickAsync();
         await page.WaitForTimeoutAsync(500);
-        Assert.Equal(0, Volatile.Read(ref events));
+        Assert.Equal(0, eventsSent());
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Show more" }).ClickAsync();
         await Expect(page.Locator(".user-row")).ToHaveCountAsync(29);
-        Assert.Equal(1, Volatile.Read(ref events));
+        Assert.Equal(1, eventsSent());
     }
 
     [Fact]
@@ -94,17 +84,7 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
     {
         await using var people = await fixture.SignInPairAsync(BrowserFixture.Student(20), BrowserFixture.Student(21));
         var (sender, partner) = (people.First, people.Second);
-        var events = 0;
-        sender.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
-        {
-            var payload = frame.Binary is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : frame.Text ?? "";
-            if (payload.Contains("DispatchEventAsync", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref events);
-            }
-        };
-        await sender.ReloadAsync();
-        await BrowserFixture.WaitUntilLiveAsync(sender);
+        var eventsSent = await ChatBrowserActions.CountEventsSentAsync(sender);
         var box = ChatBrowserActions.MessageBox(sender);
 
         // Key by key, then Shift+Enter and Escape: the text stays in the box and nothing reaches the server.
@@ -112,19 +92,19 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await box.PressAsync("Shift+Enter");
         await box.PressAsync("Escape");
         await sender.WaitForTimeoutAsync(500);
-        Assert.Equal(0, Volatile.Read(ref events));
+        Assert.Equal(0, eventsSent());
         await Expect(box).ToHaveValueAsync("hello");
 
         await box.PressAsync("Enter");
         await Expect(ChatBrowserActions.MessageTexts(partner)).ToHaveTextAsync(["hello"]);
         await Expect(box).ToHaveValueAsync("");
-        Assert.Equal(1, Volatile.Read(ref events));
+        Assert.Equal(1, eventsSent());
 
         await box.FillAsync("by button");
         await sender.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         await Expect(ChatBrowserActions.MessageTexts(partner)).ToHaveTextAsync(["hello", "by button"]);
         await Expect(box).ToHaveValueAsync("");
-        Assert.Equal(2, Volatile.Read(ref events));
+        Assert.Equal(2, eventsSent());
     }
 
     [Fact]
