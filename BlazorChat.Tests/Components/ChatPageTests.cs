@@ -144,6 +144,30 @@ public sealed class ChatPageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task OwnMessage_IsDrawnWithTheSend_AndItsCopyFromTheRouterDrawsNothing()
+    {
+        var (cut, karam, karamEvents) = await RenderPairedWithKaramAsync();
+        var list = cut.FindComponent<ChatMessages>();
+        var before = list.RenderCount;
+
+        // Sent from inside the page's own dispatcher, so the router's copy cannot be applied before we look.
+        await cut.InvokeAsync(async () =>
+        {
+            var sending = cut.SendFromBoxAsync("mine");
+            Assert.True(sending.IsCompleted);
+            await sending;
+            Assert.Equal(["mine"], cut.FindAll("[data-testid=message] .message-text").Select(m => m.TextContent));
+            Assert.Equal(before + 1, list.RenderCount);
+        });
+
+        // A message from karam, queued behind hamza's own copy, is drawn once; the copy drew nothing.
+        await karamEvents.WaitForAsync<MessageReceived>(e => e.Message.Sender == "hamza");
+        karam.Send("yours");
+        cut.WaitForAssertion(() => Assert.Equal(["mine", "yours"], cut.FindAll("[data-testid=message] .message-text").Select(m => m.TextContent)));
+        Assert.Equal(before + 2, list.RenderCount);
+    }
+
+    [Fact]
     public async Task TypingEnd_ReturnsBothToTheListAndSaysWhoEndedIt()
     {
         var (cut, karam, karamEvents) = await RenderPairedWithKaramAsync();
