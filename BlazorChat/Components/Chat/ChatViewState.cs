@@ -60,6 +60,22 @@ public sealed class ChatViewState
         }
     }
 
+    /// <summary>
+    /// Shows a message this tab has just sent, before the router's copy of it comes back (the copy is then one
+    /// already shown), if it is the next in order. If a message from the partner is still on its way, it waits
+    /// for its copy instead, so the two keep the router's order without a resync. Returns whether it is shown.
+    /// </summary>
+    public bool ShowSent(ChatMessage message)
+    {
+        if (Conversation is not { } conversation || message.Sequence != conversation.LastSequence + 1)
+        {
+            return false;
+        }
+
+        AddMessage(conversation, message);
+        return true;
+    }
+
     private void AddMessage(ConversationView conversation, ChatMessage message)
     {
         if (message.Sequence <= conversation.LastSequence)

@@ -1,0 +1,41 @@
+using BlazorChat.Chat;
+using BlazorChat.Components.Chat;
+using BlazorChat.Tests.Chat;
+
+namespace BlazorChat.Tests.Components;
+
+public sealed class ChatViewStateTests
+{
+    private readonly RouterFixture _fixture = new();
+
+    [Fact]
+    public async Task ShowSent_NextInOrder_IsShownOnce_TheRouterCopyAddsNothing()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var state = ChatViewState.From(pair.A.GetSnapshot());
+
+        var sent = pair.A.Send("mine").Message!;
+
+        Assert.True(state.ShowSent(sent));
+        state.Apply(new MessageReceived(pair.ConversationId, sent));
+        Assert.Equal(["mine"], state.Conversation!.Messages.Select(m => m.Text));
+        Assert.False(state.NeedsResync);
+    }
+
+    [Fact]
+    public async Task ShowSent_BehindAPartnersMessageStillOnItsWay_WaitsForItsCopy_AndOrderHoldsWithoutAResync()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var state = ChatViewState.From(pair.A.GetSnapshot());
+        var theirs = pair.B.Send("theirs").Message!;
+
+        var mine = pair.A.Send("mine").Message!;
+
+        Assert.False(state.ShowSent(mine));
+        Assert.Empty(state.Conversation!.Messages);
+        state.Apply(new MessageReceived(pair.ConversationId, theirs));
+        state.Apply(new MessageReceived(pair.ConversationId, mine));
+        Assert.Equal(["theirs", "mine"], state.Conversation.Messages.Select(m => m.Text));
+        Assert.False(state.NeedsResync);
+    }
+}
