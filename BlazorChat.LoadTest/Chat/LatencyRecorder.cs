@@ -25,6 +25,21 @@ public sealed class LatencyRecorder
         }
     }
 
+    /// <summary>Adds other's samples to this one's, so several steps can be summarised as one.</summary>
+    public void Include(LatencyRecorder other)
+    {
+        double[] samples;
+        lock (other._lock)
+        {
+            samples = [.. other._milliseconds];
+        }
+
+        lock (_lock)
+        {
+            _milliseconds.AddRange(samples);
+        }
+    }
+
     public LatencySummary Summarize()
     {
         double[] sorted;

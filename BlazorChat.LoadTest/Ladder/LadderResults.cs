@@ -11,9 +11,11 @@ public sealed class LadderResults
 
     public int LatencyPairs { get; set; }
 
-    public LoadStep? Hub { get; set; }
+    public HubComparison? HubComparison { get; set; }
 
-    public LoadStep? BlazorAtHubLoad { get; set; }
+    public LoadStep? Hub => HubComparison?.Hub;
+
+    public LoadStep? BlazorAtHubLoad => HubComparison?.Blazor;
 
     public HistoryResult? History { get; set; }
 
@@ -45,6 +47,14 @@ public sealed record CircuitsResult(ServerSample BaselineRaw, ServerSample Basel
 
     /// <summary>Working set above the empty server's, per circuit, both after a forced compacting GC.</summary>
     public static double PerCircuit(long now, long baseline, int circuits) => circuits == 0 ? double.NaN : (now - baseline) / (double)circuits;
+}
+
+/// <summary>Blazor and the bare hub at one load, in interleaved rounds: each side's rounds pooled, and each round.</summary>
+public sealed record HubComparison(LoadStep Hub, LoadStep Blazor, IReadOnlyList<LoadStep> HubRounds, IReadOnlyList<LoadStep> BlazorRounds)
+{
+    public double P50Ratio => Blazor.Latency.P50 / Hub.Latency.P50;
+
+    public IEnumerable<double> RoundRatios => BlazorRounds.Zip(HubRounds, (b, h) => b.Latency.P50 / h.Latency.P50);
 }
 
 /// <summary>Server memory added by chat history: the same circuits, read after a forced GC, with 0, then n messages per pair.</summary>

@@ -26,6 +26,11 @@ public sealed record LadderPlan
 
     public double HubRate { get; init; } = 500;
 
+    /// <summary>The hub comparison's rounds, each a hub step and a Blazor step of this length.</summary>
+    public int HubRounds { get; init; } = 4;
+
+    public TimeSpan HubRoundDuration { get; init; } = TimeSpan.FromSeconds(5);
+
     public double KneeP99Milliseconds { get; init; } = 100;
 
     public TimeSpan CircuitsTimeBudget { get; init; } = TimeSpan.FromMinutes(5);
@@ -54,6 +59,8 @@ public sealed record LadderPlan
         HistoryMessages = [50],
         PairingPairs = 50,
         BrowserMessages = 20,
+        HubRounds = 2,
+        HubRoundDuration = TimeSpan.FromSeconds(2),
     };
 
     /// <summary>Accounts the main app needs: the largest crowd plus a spare pair for the browser.</summary>
@@ -163,13 +170,11 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
             await Guard(results, "hub", async () =>
             {
                 await crowd.DropFailedAsync(cancellationToken);
-                results.Hub = await scenarios.HubAsync(plan.Pairs, plan.HubRate, plan.StepDuration, cancellationToken);
-
-                // The comparison needs a Blazor step at the same load right next to it.
-                await scenarios.PairForStepsAsync(crowd, plan.Pairs, [], cancellationToken);
-                results.BlazorAtHubLoad = await scenarios.BlazorStepAsync(crowd, plan.Pairs, plan.HubRate, plan.StepDuration, 50, cancellationToken);
-                await crowd.EndChatsAsync(plan.Pairs, cancellationToken);
-                log($"blazor at the hub's load: {Scenarios.Describe(results.BlazorAtHubLoad)}");
+                var comparison = await scenarios.CompareWithHubAsync(crowd, plan.Pairs, plan.HubRate, plan.HubRoundDuration, plan.HubRounds, cancellationToken);
+                results.HubComparison = comparison;
+                log(FormattableString.Invariant($"hub, {plan.HubRounds} rounds pooled: {Scenarios.Describe(comparison.Hub)}"));
+                log(FormattableString.Invariant($"blazor at the hub's load, {plan.HubRounds} rounds pooled: {Scenarios.Describe(comparison.Blazor)}"));
+                log(FormattableString.Invariant($"p50 ratio {comparison.P50Ratio:0.00}x; by round {string.Join(", ", comparison.RoundRatios.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))}"));
             });
         }
 

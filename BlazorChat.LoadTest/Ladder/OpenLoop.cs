@@ -19,6 +19,18 @@ public sealed record LoadStep(
 
     /// <summary>Server CPU time per delivered message, in microseconds.</summary>
     public double CpuMicrosecondsPerMessage => Sent == 0 ? double.NaN : ServerCpuSeconds * 1e6 / Sent;
+
+    /// <summary>Steps at one load taken as one: counts and CPU added up, latency from all their samples (pooled), the worst send lag.</summary>
+    public static LoadStep Pool(IReadOnlyList<LoadStep> steps, LatencyRecorder pooled) => new(
+        steps[0].OfferedPerSecond,
+        steps[0].Pairs,
+        steps.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration),
+        steps.Sum(s => s.Sent),
+        steps.Sum(s => s.Delivered),
+        pooled.Summarize(),
+        steps.Max(s => s.SendLagP99Milliseconds),
+        steps.Sum(s => s.ServerCpuSeconds),
+        steps.Select(s => s.Failure).FirstOrDefault(f => f is not null));
 }
 
 /// <summary>

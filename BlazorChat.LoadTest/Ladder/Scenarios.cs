@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using BlazorChat.LoadTest.Chat;
 using BlazorChat.LoadTest.Protocol;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BlazorChat.LoadTest.Ladder;
 
@@ -11,6 +8,10 @@ namespace BlazorChat.LoadTest.Ladder;
 public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Action<string> log)
 {
     private const string Payload = "hello from the ladder";
+
+    // The hub comparison's steps: its warm-ups, then one more per round.
+    private const int BlazorStepNumber = 50;
+    private const int HubStepNumber = 90;
 
     /// <summary>
     /// Ramps the crowd to each target in turn, reading /_diagnostics (as is, then after a forced compacting GC)
@@ -140,7 +141,7 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
     /// stepNumber keeps its messages apart from other steps'.
     /// </summary>
     public async Task<LoadStep> BlazorStepAsync(
-        Crowd crowd, int pairs, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken)
+        Crowd crowd, int pairs, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken, LatencyRecorder? pool = null)
     {
         // Pairing re-renders everyone's people list, a step's drain leaves work behind: start from a quiet server.
         await SettleAsync(0, cancellationToken, TimeSpan.FromSeconds(10));
@@ -165,67 +166,60 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
             person.MessageReceived = null;
         }
 
+        pool?.Include(recorder);
         return step;
     }
 
-    /// <summary>The same load over the bare SignalR hub: 2 × pairs connections (MessagePack), each pair in its own group.</summary>
-    public async Task<LoadStep> HubAsync(int pairs, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Blazor delivery against the bare hub at the same load. After a short warm-up of each, the two take turns
+    /// for the plan's rounds (hub first in odd rounds, Blazor first in even ones), so both are measured in the same
+    /// minutes of this shared machine rather than one after the other; each side's samples are pooled.
+    /// </summary>
+    public async Task<HubComparison> CompareWithHubAsync(
+        Crowd crowd, int pairs, double rate, TimeSpan roundDuration, int rounds, CancellationToken cancellationToken)
     {
-        const int stepNumber = 99;
+        await using var hub = await HubPairs.OpenAsync(baseAddress, pairs, cancellationToken);
+        await PairForStepsAsync(crowd, pairs, [], cancellationToken);
+        var warmUp = TimeSpan.FromSeconds(2);
+        await HubStepAsync(hub, rate, warmUp, HubStepNumber, cancellationToken);
+        await BlazorStepAsync(crowd, pairs, rate, warmUp, BlazorStepNumber, cancellationToken);
+
+        var hubRounds = new List<LoadStep>();
+        var blazorRounds = new List<LoadStep>();
+        var hubPool = new LatencyRecorder();
+        var blazorPool = new LatencyRecorder();
+        for (var round = 1; round <= rounds; round++)
+        {
+            async Task Hub() => hubRounds.Add(await HubStepAsync(hub, rate, roundDuration, HubStepNumber + round, cancellationToken, hubPool));
+            async Task Blazor() => blazorRounds.Add(await BlazorStepAsync(crowd, pairs, rate, roundDuration, BlazorStepNumber + round, cancellationToken, blazorPool));
+            if (round % 2 == 1)
+            {
+                await Hub();
+                await Blazor();
+            }
+            else
+            {
+                await Blazor();
+                await Hub();
+            }
+
+            log(FormattableString.Invariant($"hub comparison, round {round}: Blazor p50 {blazorRounds[^1].Latency.P50:0.00} ms, hub p50 {hubRounds[^1].Latency.P50:0.00} ms"));
+        }
+
+        await crowd.EndChatsAsync(pairs, cancellationToken);
+        return new HubComparison(LoadStep.Pool(hubRounds, hubPool), LoadStep.Pool(blazorRounds, blazorPool), hubRounds, blazorRounds);
+    }
+
+    private async Task<LoadStep> HubStepAsync(
+        HubPairs hub, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken, LatencyRecorder? pool = null)
+    {
+        await SettleAsync(0, cancellationToken, TimeSpan.FromSeconds(10));
         var recorder = new LatencyRecorder();
-        var connections = new List<HubConnection>();
-        try
-        {
-            using var gate = new SemaphoreSlim(32);
-            var made = await Task.WhenAll(Enumerable.Range(0, pairs * 2).Select(async index =>
-            {
-                var connection = new HubConnectionBuilder()
-                    .WithUrl(new Uri(baseAddress, "_bench/hub"), options =>
-                    {
-                        options.Transports = HttpTransportType.WebSockets;
-                        options.SkipNegotiation = true;
-                    })
-                    .AddMessagePackProtocol()
-                    .Build();
-                connection.On<string>("Receive", text =>
-                {
-                    if (StampedMessage.TryParse(text, out var stamp) && stamp.Sequence / OpenLoop.StepBase == stepNumber)
-                    {
-                        recorder.Record(TimeProvider.System.GetElapsedTime(stamp.SentTimestamp));
-                    }
-                });
-                lock (connections)
-                {
-                    connections.Add(connection);
-                }
-
-                await gate.WaitAsync(cancellationToken);
-                try
-                {
-                    await connection.StartAsync(cancellationToken);
-                    await connection.InvokeAsync("Join", $"pair{index / 2}", cancellationToken);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-
-                return (Index: index, Connection: connection);
-            }));
-
-            var senders = made.OrderBy(m => m.Index).Select(m => (Func<int, Task>)(sequence =>
-            {
-                var stamp = new StampedMessage($"hub{m.Index}", sequence, TimeProvider.System.GetTimestamp());
-                return m.Connection.SendAsync("Forward", $"pair{m.Index / 2}", stamp.Format(Payload), cancellationToken);
-            })).ToArray();
-            var step = await MeasureAsync(senders, recorder, pairs, rate, duration, stepNumber, cancellationToken);
-            log($"hub: {Describe(step)}");
-            return step;
-        }
-        finally
-        {
-            await Task.WhenAll(connections.Select(async c => await c.DisposeAsync()));
-        }
+        hub.RecordStep(stepNumber, recorder);
+        var step = await MeasureAsync(hub.Senders(Payload, cancellationToken), recorder, hub.Pairs, rate, duration, stepNumber, cancellationToken);
+        pool?.Include(recorder);
+        log($"hub: {Describe(step)}");
+        return step;
     }
 
     /// <summary>Pairs exchange messages open-loop until each pair's history holds each count in turn; the server is read after a forced GC at each.</summary>
