@@ -191,7 +191,12 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
         for (var round = 1; round <= rounds; round++)
         {
             async Task Hub() => hubRounds.Add(await HubStepAsync(hub, rate, roundDuration, HubStepNumber + round, cancellationToken, hubPool));
-            async Task Blazor() => blazorRounds.Add(await BlazorStepAsync(crowd, pairs, rate, roundDuration, BlazorStepNumber + round, cancellationToken, blazorPool));
+            async Task Blazor()
+            {
+                blazorRounds.Add(await BlazorStepAsync(crowd, pairs, rate, roundDuration, BlazorStepNumber + round, cancellationToken, blazorPool));
+                log($"blazor: {Describe(blazorRounds[^1])}");
+            }
+
             if (round % 2 == 1)
             {
                 await Hub();

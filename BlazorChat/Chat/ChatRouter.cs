@@ -209,9 +209,11 @@ public sealed class ChatRouter
                 conversation.Messages.Dequeue();
             }
 
+            // The partner's tabs are handed the message first: it is theirs to receive, while the sending tab
+            // has drawn it with the send (its other tabs come next; each tab's own order is all that is kept).
             var delivered = new MessageReceived(conversation.Id, message);
-            PostToUser(conversation.First, delivered);
-            PostToUser(conversation.Second, delivered);
+            PostToUser(conversation.PartnerOf(user), delivered);
+            PostToUser(user, delivered);
             return new SendResult(SendStatus.Delivered, message);
         }
     }
