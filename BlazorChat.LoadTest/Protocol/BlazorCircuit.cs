@@ -213,12 +213,6 @@ public sealed class BlazorCircuit : IAsyncDisposable
                     handler.HandlerId,
                     handler.EventName,
                     browserEvent.FieldValue is null ? null : new EventFieldInfo(handler.ComponentId, browserEvent.FieldValue));
-                if (browserEvent.FieldValue is string typed)
-                {
-                    // As in a browser, the field holds what was typed before the server hears of it.
-                    Query(page => page.Document.Find(e => e.Event(handler.EventName)?.HandlerId == handler.HandlerId))?.SetAttribute("value", typed);
-                }
-
                 var argsJson = JsonSerializer.Serialize(new object[] { descriptor, browserEvent.Arguments });
                 var callId = Interlocked.Increment(ref _nextCallId).ToString(CultureInfo.InvariantCulture);
                 var result = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -233,6 +227,14 @@ public sealed class BlazorCircuit : IAsyncDisposable
                 }
 
                 await SendAsync("BeginInvokeDotNetFromJS", [callId, null, "DispatchEventAsync", _interopObjectId, argsJson], cancellationToken);
+                if (browserEvent.FieldValue is string typed)
+                {
+                    // As in a browser, the field holds what was typed. Written once the event is on its way, so a
+                    // search of the page is not timed as the server's; no render batch is applied before _order is
+                    // released, so none can see the field without it.
+                    Query(page => page.Document.Find(e => e.Event(handler.EventName)?.HandlerId == handler.HandlerId))?.SetAttribute("value", typed);
+                }
+
                 completions.Add(Within(result.Task, $"the server to handle {description} ({handler.EventName}, handler {handler.HandlerId})", cancellationToken));
             }
         }
