@@ -31,6 +31,7 @@ internal static class Program
                 usage: BlazorChat.LoadTest --scenario ladder|circuits|latency|hub|signin|pairing|history|browser [--quick] [--docs DIR] [--max-minutes 30]
                          starts the app itself (Release, own database and accounts) and measures; "ladder" runs them all
                          and writes DIR/benchmarks.md (default: the repository's docs/) with its charts.
+                         --hub-rate N: the hub comparison's load in msg/s (default 500).
                        BlazorChat.LoadTest --scenario pairs --url http://127.0.0.1:PORT [--pairs N] [--messages M]
                        [--users "student{0:00}"] [--passwords "pass-{0}"] [--first 1] [--concurrency 8] [--timeout 30] [--interval 100]
                        BlazorChat.LoadTest --scenario hold --url http://127.0.0.1:PORT --people N [--seconds 600]
@@ -107,6 +108,7 @@ internal static class Program
         var scenario = arguments["scenario"];
         var root = RepositoryRoot();
         var plan = quick ? LadderPlan.Quick : LadderPlan.Full;
+        plan = plan with { HubRate = Number(arguments, "hub-rate", (int)plan.HubRate) };
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(Number(arguments, "max-minutes", 30)));
         Console.CancelKeyPress += (_, e) =>
         {
