@@ -1,4 +1,5 @@
 using BlazorChat.Accounts;
+using System.Diagnostics.Metrics;
 using BlazorChat.Chat;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -15,8 +16,14 @@ public sealed class RouterFixture
         // Tests send in bursts on a frozen clock, so the send limit is off unless a test asks for it.
         Options = options ?? new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 0 };
         Accounts = new AccountDirectory(users ?? DefaultUsers);
-        Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<ChatRouter>.Instance);
+        Metrics = new ChatMetrics(MeterFactory);
+        Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, Metrics, NullLogger<ChatRouter>.Instance);
     }
+
+    /// <summary>This router's own meter factory: a test listening to <see cref="Metrics"/> hears no other router.</summary>
+    public IMeterFactory MeterFactory { get; } = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+
+    public ChatMetrics Metrics { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
 

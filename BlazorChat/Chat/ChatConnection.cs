@@ -16,8 +16,8 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     // event, which takes everything queued at once (one lock per batch, so a busy sender under the router's
     // lock rarely meets it) and ends when the outbox is empty. A tab costs two small queues, not a parked pump.
     private readonly Lock _sync = new();
-    private Queue<ChatEvent> _outbox = new();    // guarded by _sync
-    private Queue<ChatEvent> _taken = new();     // the delivery's own
+    private Queue<Queued> _outbox = new();       // guarded by _sync
+    private Queue<Queued> _taken = new();        // the delivery's own
     private bool _delivering;                    // guarded by _sync
     private bool _closed;                        // guarded by _sync
     private int _disposed;
@@ -89,7 +89,8 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
                 return;
             }
 
-            _outbox.Enqueue(chatEvent);
+            // Timed only while someone listens to ChatMetrics.DeliveryWait (0: not timed).
+            _outbox.Enqueue(new Queued(chatEvent, _router.Metrics.DeliveryWait.Enabled ? _router.Time.GetTimestamp() : 0));
             if (_delivering)
             {
                 return;
@@ -141,8 +142,14 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
                 (_outbox, _taken) = (_taken, _outbox);
             }
 
-            while (!IsDisposed && _taken.TryDequeue(out var chatEvent))
+            while (!IsDisposed && _taken.TryDequeue(out var queued))
             {
+                var chatEvent = queued.Event;
+                if (queued.QueuedAt != 0)
+                {
+                    _router.Metrics.DeliveryWait.Record(_router.Time.GetElapsedTime(queued.QueuedAt).TotalSeconds);
+                }
+
                 if (chatEvent is PeopleChanged)
                 {
                     // Cleared before the subscriber reads the list: a change from now on queues a new notice.
@@ -162,4 +169,6 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
             _taken.Clear();
         }
     }
+
+    private readonly record struct Queued(ChatEvent Event, long QueuedAt);
 }

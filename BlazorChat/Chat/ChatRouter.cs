@@ -26,13 +26,18 @@ public sealed class ChatRouter
     private long _lastConversationId;
     private int _connectionCount;
 
-    public ChatRouter(AccountDirectory accounts, IOptions<ChatOptions> options, TimeProvider time, ILogger<ChatRouter> logger)
+    public ChatRouter(AccountDirectory accounts, IOptions<ChatOptions> options, TimeProvider time, ChatMetrics metrics, ILogger<ChatRouter> logger)
     {
         _accounts = accounts;
         _options = options.Value;
         _time = time;
+        Metrics = metrics;
         _logger = logger;
     }
+
+    internal ChatMetrics Metrics { get; }
+
+    internal TimeProvider Time => _time;
 
     public int MaxMessageLength => _options.MaxMessageLength;
 

@@ -128,6 +128,7 @@ public static class BlazorChatExtensions
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ChatMetrics>();
         services.AddSingleton<ChatRouter>();
         services.AddScoped<ChatCircuit>();
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<ChatCircuit>());
