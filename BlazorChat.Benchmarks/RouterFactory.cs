@@ -1,6 +1,6 @@
+using System.Diagnostics.Metrics;
 using BlazorChat.Accounts;
 using BlazorChat.Chat;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
-using BlazorChat.Accounts;
 using System.Diagnostics.Metrics;
+using BlazorChat.Accounts;
 using BlazorChat.Chat;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
