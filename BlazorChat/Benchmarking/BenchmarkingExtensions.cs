@@ -17,6 +17,7 @@ public static class BenchmarkingExtensions
     {
         services.AddOptions<BenchmarkingOptions>().BindConfiguration(BenchmarkingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<CircuitMeter>();
+        services.AddSingleton<DeliveryWaitMeter>();
 
         // Hubs offer MessagePack besides JSON (the bench hub's clients use it); Blazor's circuit hub keeps its own protocol.
         services.AddSignalR().AddMessagePackProtocol();
@@ -31,8 +32,9 @@ public static class BenchmarkingExtensions
             return app;
         }
 
-        // Built now, before the server starts, so the listener sees every circuit from the first.
+        // Built now, before the server starts, so the listeners see every circuit and every event from the first.
         app.Services.GetRequiredService<CircuitMeter>();
+        app.Services.GetRequiredService<DeliveryWaitMeter>();
         return app.Use((context, next) =>
         {
             if ((context.Request.Path.StartsWithSegments(DiagnosticsPath) || context.Request.Path.StartsWithSegments(BenchPathPrefix))
@@ -53,7 +55,7 @@ public static class BenchmarkingExtensions
             return app;
         }
 
-        app.MapGet(DiagnosticsPath, (HttpContext context, ChatRouter router, CircuitMeter circuits, TimeProvider time, bool? collect) =>
+        app.MapGet(DiagnosticsPath, (HttpContext context, ChatRouter router, CircuitMeter circuits, DeliveryWaitMeter deliveryWait, TimeProvider time, bool? collect) =>
         {
             context.Response.Headers.CacheControl = "no-store";
             if (collect == true)
@@ -64,7 +66,7 @@ public static class BenchmarkingExtensions
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             }
 
-            return TypedResults.Ok(DiagnosticsReport.Read(router, circuits, time));
+            return TypedResults.Ok(DiagnosticsReport.Read(router, circuits, deliveryWait, time));
         });
         app.MapHub<BenchHub>(BenchHub.Path);
         return app;

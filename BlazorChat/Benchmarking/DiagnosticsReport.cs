@@ -3,18 +3,22 @@ using BlazorChat.Chat;
 
 namespace BlazorChat.Benchmarking;
 
-/// <summary>What <c>GET /_diagnostics</c> returns: the process's own view of its memory, GC, CPU, threads and chats.</summary>
+/// <summary>
+/// What <c>GET /_diagnostics</c> returns: the process's own view of its memory, GC, CPU, threads and chats, and how
+/// long the chat's events have waited for their tabs since it started (<see cref="DeliveryWaitMeter"/>).
+/// </summary>
 public sealed record DiagnosticsReport(
     DateTimeOffset Timestamp,
     ProcessReport Process,
     GcReport Gc,
     ThreadPoolReport ThreadPool,
     RouterCounts Router,
-    CircuitReport Circuits)
+    CircuitReport Circuits,
+    IReadOnlyList<WaitBucket> DeliveryWait)
 {
-    public static DiagnosticsReport Read(ChatRouter router, CircuitMeter circuits, TimeProvider time) =>
+    public static DiagnosticsReport Read(ChatRouter router, CircuitMeter circuits, DeliveryWaitMeter deliveryWait, TimeProvider time) =>
         new(time.GetUtcNow(), ProcessReport.Read(), GcReport.Read(), ThreadPoolReport.Read(), router.GetCounts(),
-            new CircuitReport(circuits.Active, circuits.Connected));
+            new CircuitReport(circuits.Active, circuits.Connected), deliveryWait.Snapshot());
 }
 
 /// <summary>
