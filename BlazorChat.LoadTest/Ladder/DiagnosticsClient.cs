@@ -5,7 +5,8 @@ namespace BlazorChat.LoadTest.Ladder;
 
 /// <summary>
 /// What the ladder reads from the server's <c>GET /_diagnostics</c>: resident memory (working set), private
-/// bytes, the managed heap (after a forced compacting GC when collected), CPU seconds and Blazor's circuit gauges.
+/// bytes, the managed heap (after a forced compacting GC when collected), CPU seconds, Blazor's circuit gauges, and
+/// how long the chat's events have waited for their tabs (counts by bucket since the server started).
 /// </summary>
 public sealed record ServerSample(
     long WorkingSetBytes,
@@ -20,7 +21,8 @@ public sealed record ServerSample(
     bool Collected,
     double GcPauseMilliseconds = 0,
     int Gen0Collections = 0,
-    int Gen2Collections = 0)
+    int Gen2Collections = 0,
+    WaitHistogram? DeliveryWait = null)
 {
     public static ServerSample Parse(JsonNode json, bool collected) => new(
         json["process"]!["workingSetBytes"]!.GetValue<long>(),
@@ -35,7 +37,8 @@ public sealed record ServerSample(
         collected,
         json["gc"]!["totalPauseMilliseconds"]!.GetValue<double>(),
         json["gc"]!["gen0Collections"]!.GetValue<int>(),
-        json["gc"]!["gen2Collections"]!.GetValue<int>());
+        json["gc"]!["gen2Collections"]!.GetValue<int>(),
+        WaitHistogram.Parse(json["deliveryWait"]));
 }
 
 /// <summary>Reads /_diagnostics over its own small HTTP client.</summary>

@@ -3,7 +3,10 @@ using BlazorChat.LoadTest.Chat;
 
 namespace BlazorChat.LoadTest.Ladder;
 
-/// <summary>One step of open-loop load: what was offered, sent and delivered, and the latencies.</summary>
+/// <summary>
+/// One step of open-loop load: what was offered, sent and delivered, the latencies, and (from the server) how long the
+/// step's events waited for their tabs.
+/// </summary>
 public sealed record LoadStep(
     double OfferedPerSecond,
     int Pairs,
@@ -13,7 +16,8 @@ public sealed record LoadStep(
     LatencySummary Latency,
     double SendLagP99Milliseconds,
     double ServerCpuSeconds,
-    string? Failure = null)
+    string? Failure = null,
+    WaitHistogram? DeliveryWaits = null)
 {
     public bool AllDelivered => Failure is null && Delivered == Sent;
 
@@ -30,7 +34,8 @@ public sealed record LoadStep(
         pooled.Summarize(),
         steps.Max(s => s.SendLagP99Milliseconds),
         steps.Sum(s => s.ServerCpuSeconds),
-        steps.Select(s => s.Failure).FirstOrDefault(f => f is not null));
+        steps.Select(s => s.Failure).FirstOrDefault(f => f is not null),
+        steps.All(s => s.DeliveryWaits is not null) ? steps.Aggregate(WaitHistogram.Empty, (sum, s) => sum.Plus(s.DeliveryWaits!)) : null);
 }
 
 /// <summary>

@@ -303,7 +303,7 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
     }
 
     public static string Describe(LoadStep step) => FormattableString.Invariant(
-        $"{step.OfferedPerSecond:0} msg/s, {step.Pairs} pairs: sent {step.Sent}, delivered {step.Delivered}, {step.Latency}, send lag p99 {step.SendLagP99Milliseconds:0.0} ms, server CPU {step.CpuMicrosecondsPerMessage:0} µs/msg{(step.Failure is null ? "" : ", failed: " + step.Failure)}");
+        $"{step.OfferedPerSecond:0} msg/s, {step.Pairs} pairs: sent {step.Sent}, delivered {step.Delivered}, {step.Latency}, send lag p99 {step.SendLagP99Milliseconds:0.0} ms, server CPU {step.CpuMicrosecondsPerMessage:0} µs/msg{(step.DeliveryWaits is { Count: > 0 } waits ? $", events' wait for their tab p50 {waits.PercentileMicroseconds(50):0} µs p99 {waits.PercentileMicroseconds(99):0} µs" : "")}{(step.Failure is null ? "" : ", failed: " + step.Failure)}");
 
     private async Task<LoadStep> MeasureAsync(
         Func<int, Task>[] senders, LatencyRecorder recorder, int pairs, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken)
@@ -316,7 +316,8 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
         var cpuAfter = after.CpuSeconds;
         log(FormattableString.Invariant(
             $"  server GC during the step: {after.GcPauseMilliseconds - before.GcPauseMilliseconds:0} ms paused, {after.Gen0Collections - before.Gen0Collections} gen0 and {after.Gen2Collections - before.Gen2Collections} gen2 collections"));
-        return new LoadStep(rate, pairs, duration, sent, recorder.Count, recorder.Summarize(), lag, cpuAfter - cpuBefore, failure?.Message);
+        var waits = after.DeliveryWait is { } waitsAfter ? waitsAfter.Since(before.DeliveryWait ?? WaitHistogram.Empty) : null;
+        return new LoadStep(rate, pairs, duration, sent, recorder.Count, recorder.Summarize(), lag, cpuAfter - cpuBefore, failure?.Message, waits);
     }
 
     /// <summary>Waits (at most 60 s or limit) until the server has the circuits connected and its CPU has gone quiet (under 20 %).</summary>
