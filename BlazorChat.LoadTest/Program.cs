@@ -13,6 +13,20 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        try
+        {
+            return await RunAsync(args);
+        }
+        catch (FormatException ex)
+        {
+            // A bad option value (see Number): said before anything starts.
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args)
+    {
         var quick = args.Contains("--quick");
         var arguments = ParseArguments([.. args.Where(a => a != "--quick")]);
         if (arguments is not null && LadderRunner.ScenarioNames.Contains(arguments.GetValueOrDefault("scenario", "")))
@@ -52,7 +66,7 @@ internal static class Program
             FirstUser = Number(arguments, "first", 1),
             StartConcurrency = Number(arguments, "concurrency", 8),
             Timeout = TimeSpan.FromSeconds(Number(arguments, "timeout", 30)),
-            SendInterval = TimeSpan.FromMilliseconds(Number(arguments, "interval", 100)),
+            SendInterval = TimeSpan.FromMilliseconds(Number(arguments, "interval", 100, least: 0)),
         };
 
         using var cancel = new CancellationTokenSource();
@@ -81,10 +95,11 @@ internal static class Program
     private static async Task<int> HoldAsync(Dictionary<string, string> arguments)
     {
         var people = Number(arguments, "people", 100);
+        var seconds = Number(arguments, "seconds", 600);
         await using var crowd = new Crowd(new Uri(arguments["url"].TrimEnd('/') + "/"), TimeSpan.FromSeconds(60));
         var elapsed = await crowd.GrowToAsync(people, CancellationToken.None);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {crowd.Count - crowd.Failed.Count} chat pages (opened in {elapsed.TotalSeconds:0.0} s)"));
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(Number(arguments, "seconds", 600)));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
@@ -152,8 +167,19 @@ internal static class Program
         throw new InvalidOperationException("BlazorChat.sln was not found above the working directory.");
     }
 
-    private static int Number(Dictionary<string, string> arguments, string name, int fallback) =>
-        arguments.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+    /// <summary>Option --name as a whole number of at least least, or fallback when it is not given.</summary>
+    /// <exception cref="FormatException">The value is not such a number; the message says which option and why.</exception>
+    internal static int Number(IReadOnlyDictionary<string, string> arguments, string name, int fallback, int least = 1)
+    {
+        if (!arguments.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= least
+            ? value
+            : throw new FormatException($"--{name} must be a whole number of at least {least}, not \"{text}\".");
+    }
 
     private static Dictionary<string, string>? ParseArguments(string[] args)
     {
