@@ -100,9 +100,10 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
 
     private string DatabasePath => Path.Combine(_dataDirectory, "blazorchat.db");
 
-    private Dictionary<string, string> ReadAccounts()
+    private Dictionary<string, string> ReadAccounts(string? databasePath = null)
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        var mode = databasePath is null ? "Mode=ReadOnly;" : "";
+        using var connection = new SqliteConnection($"Data Source={databasePath ?? DatabasePath};{mode}Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT UserName, PasswordHash FROM Users";
@@ -123,14 +124,32 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
             return [];
         }
 
+        // A process killed mid-write leaves a journal that only a writer can roll back, and a read-only
+        // connection refuses to open it ("attempt to write a readonly database"). So a copy is read, opened as a
+        // writer: what it shows is what any reader sees once the journal is rolled back, and the app's own files
+        // are left for its next start to recover.
+        var copy = Directory.CreateTempSubdirectory("blazorchat-killed-").FullName;
         try
         {
-            return ReadAccounts();
+            foreach (var suffix in new[] { "", "-journal", "-wal", "-shm" })
+            {
+                if (File.Exists(DatabasePath + suffix))
+                {
+                    File.Copy(DatabasePath + suffix, Path.Combine(copy, "blazorchat.db" + suffix));
+                }
+            }
+
+            return ReadAccounts(Path.Combine(copy, "blazorchat.db"));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 1)
         {
             // Killed before the migration created the table.
             return [];
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(copy, recursive: true);
         }
     }
 
