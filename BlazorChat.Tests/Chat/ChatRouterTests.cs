@@ -300,6 +300,44 @@ public sealed class ChatRouterTests
     }
 
     [Fact]
+    public async Task Send_ToAChatThatEnded_WhileANewOneBegan_IsRefusedAndReachesNoOne()
+    {
+        var old = await _fixture.PairAsync("hamza", "karam");
+        var (hira, hiraEvents) = _fixture.Connect("hira");
+        Assert.True(old.B.End());
+        hira.Pick("hamza");
+        Assert.Equal(PickResult.Paired, old.A.Pick("hira"));
+        var current = await hiraEvents.WaitForAsync<ChatStarted>();
+
+        var late = old.A.Send("meant for karam", old.ConversationId);
+        var endLate = old.A.Send("@end", old.ConversationId);
+
+        Assert.Equal(SendStatus.NotInChat, late.Status);
+        Assert.Equal(SendStatus.NotInChat, endLate.Status);
+        Assert.Equal(current.ConversationId, old.A.GetSnapshot().Conversation!.Id);
+        Assert.Empty(old.A.GetSnapshot().Conversation!.Messages);
+        Assert.Equal(SendStatus.Delivered, old.A.Send("hello hira", current.ConversationId).Status);
+        Assert.Equal(["hello hira"], (await hiraEvents.WaitForMessagesAsync(1)).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task End_OfAChatThatAlreadyEnded_LeavesTheNewChatGoing()
+    {
+        var old = await _fixture.PairAsync("hamza", "karam");
+        var (hira, hiraEvents) = _fixture.Connect("hira");
+        Assert.True(old.B.End());
+        hira.Pick("hamza");
+        old.A.Pick("hira");
+        var current = await hiraEvents.WaitForAsync<ChatStarted>();
+
+        Assert.False(old.A.End(old.ConversationId));
+
+        Assert.Equal(current.ConversationId, hira.GetSnapshot().Conversation?.Id);
+        Assert.True(old.A.End(current.ConversationId));
+        Assert.Null(hira.GetSnapshot().Conversation);
+    }
+
+    [Fact]
     public async Task End_LeavesBothFreeToPickAgain()
     {
         var pair = await _fixture.PairAsync("hamza", "karam");

@@ -47,6 +47,39 @@ public sealed class ChatPanelTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Send_FromAPanelWhoseChatEnded_WhileANewOneBegan_IsRefusedAndKeepsTheText()
+    {
+        var (cut, pair) = await RenderChatAsync();
+        var (hira, hiraEvents) = Fixture.Connect("hira");
+        pair.B.End();
+        hira.Pick("hamza");
+        pair.A.Pick("hira");
+        await hiraEvents.WaitForAsync<ChatStarted>();
+
+        await cut.SendFromBoxAsync("meant for karam");
+
+        Assert.Equal("This chat has ended; the message was not sent.", cut.Find("[data-testid=send-error]").TextContent);
+        Assert.Equal("meant for karam", cut.Find("#message-input").GetAttribute("value"));
+        Assert.Empty(hira.GetSnapshot().Conversation!.Messages);
+        Assert.Empty(cut.FindAll("[data-sequence]"));
+    }
+
+    [Fact]
+    public async Task EndButton_OfAPanelWhoseChatEnded_LeavesTheNewChatGoing()
+    {
+        var (cut, pair) = await RenderChatAsync();
+        var (hira, hiraEvents) = Fixture.Connect("hira");
+        pair.B.End();
+        hira.Pick("hamza");
+        pair.A.Pick("hira");
+        var started = await hiraEvents.WaitForAsync<ChatStarted>();
+
+        await cut.Find("button.chat-end").ClickAsync(new());
+
+        Assert.Equal(started.ConversationId, hira.GetSnapshot().Conversation?.Id);
+    }
+
+    [Fact]
     public async Task TooLong_ShowsTheReasonAndKeepsTheText()
     {
         var (cut, pair) = await RenderChatAsync();

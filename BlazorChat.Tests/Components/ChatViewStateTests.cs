@@ -16,7 +16,7 @@ public sealed class ChatViewStateTests
 
         var sent = pair.A.Send("mine").Message!;
 
-        Assert.True(state.ShowSent(sent));
+        Assert.True(state.ShowSent(pair.ConversationId, sent));
         state.Apply(new MessageReceived(pair.ConversationId, sent));
         Assert.Equal(["mine"], state.Conversation!.Messages.Select(m => m.Text));
         Assert.False(state.NeedsResync);
@@ -31,11 +31,29 @@ public sealed class ChatViewStateTests
 
         var mine = pair.A.Send("mine").Message!;
 
-        Assert.False(state.ShowSent(mine));
+        Assert.False(state.ShowSent(pair.ConversationId, mine));
         Assert.Empty(state.Conversation!.Messages);
         state.Apply(new MessageReceived(pair.ConversationId, theirs));
         state.Apply(new MessageReceived(pair.ConversationId, mine));
         Assert.Equal(["theirs", "mine"], state.Conversation.Messages.Select(m => m.Text));
         Assert.False(state.NeedsResync);
+    }
+
+    [Fact]
+    public async Task ShowSent_OfANewChat_IntoAViewStillShowingTheEndedOne_IsNotShown()
+    {
+        var old = await _fixture.PairAsync("hamza", "karam");
+        var state = ChatViewState.From(old.A.GetSnapshot());
+        var (hira, hiraEvents) = _fixture.Connect("hira");
+        old.B.End();
+        hira.Pick("hamza");
+        old.A.Pick("hira");
+        var current = await hiraEvents.WaitForAsync<ChatStarted>();
+        var first = old.A.Send("hello hira", current.ConversationId).Message!;
+
+        Assert.False(state.ShowSent(current.ConversationId, first));
+
+        Assert.Equal(old.ConversationId, state.Conversation!.Id);
+        Assert.Empty(state.Conversation.Messages);
     }
 }

@@ -51,9 +51,15 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
 
     public bool Withdraw() => _router.Withdraw(this);
 
-    public SendResult Send(string text) => _router.Send(this, text);
+    /// <summary>
+    /// Sends <paramref name="text"/> to the user's partner (or ends the chat, if it is the end command). A tab passes
+    /// the chat it shows as <paramref name="conversationId"/>: if that chat has ended, nothing is sent
+    /// (<see cref="SendStatus.NotInChat"/>), even if the user has started another since.
+    /// </summary>
+    public SendResult Send(string text, long? conversationId = null) => _router.Send(this, text, conversationId);
 
-    public bool End() => _router.End(this);
+    /// <summary>Ends the user's chat; given <paramref name="conversationId"/>, only if that is still the chat. Returns whether one ended.</summary>
+    public bool End(long? conversationId = null) => _router.End(this, conversationId);
 
     public ChatSnapshot GetSnapshot() => _router.GetSnapshot(this);
 

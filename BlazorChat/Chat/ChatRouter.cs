@@ -167,12 +167,12 @@ public sealed class ChatRouter
         }
     }
 
-    internal SendResult Send(ChatConnection connection, string text)
+    internal SendResult Send(ChatConnection connection, string text, long? conversationId)
     {
         var clean = Sanitize(text);
         if (IsEndCommand(clean))
         {
-            return End(connection) ? new SendResult(SendStatus.Ended) : new SendResult(NotSentStatus(connection));
+            return End(connection, conversationId) ? new SendResult(SendStatus.Ended) : new SendResult(NotSentStatus(connection));
         }
 
         if (string.IsNullOrWhiteSpace(clean))
@@ -195,8 +195,9 @@ public sealed class ChatRouter
                 return new SendResult(SendStatus.Disconnected);
             }
 
+            // A tab that still shows a chat which has ended sends nothing, even if another chat has begun since.
             var conversation = user.Conversation;
-            if (conversation is null)
+            if (conversation is null || (conversationId is { } shown && shown != conversation.Id))
             {
                 return new SendResult(SendStatus.NotInChat);
             }
@@ -223,13 +224,13 @@ public sealed class ChatRouter
         }
     }
 
-    internal bool End(ChatConnection connection)
+    internal bool End(ChatConnection connection, long? conversationId)
     {
         Effects effects = new();
         lock (_lock)
         {
             var user = UserOf(connection);
-            if (user?.Conversation is not { } conversation)
+            if (user?.Conversation is not { } conversation || (conversationId is { } shown && shown != conversation.Id))
             {
                 return false;
             }

@@ -63,11 +63,13 @@ public sealed class ChatViewState
     /// <summary>
     /// Shows a message this tab has just sent, before the router's copy of it comes back (the copy is then one
     /// already shown), if it is the next in order. If a message from the partner is still on its way, it waits
-    /// for its copy instead, so the two keep the router's order without a resync. Returns whether it is shown.
+    /// for its copy instead, so the two keep the router's order without a resync. A message of another chat than the
+    /// one shown (one that began before this tab heard the shown one end) is never shown here. Returns whether it is shown.
     /// </summary>
-    public bool ShowSent(ChatMessage message)
+    public bool ShowSent(long conversationId, ChatMessage message)
     {
-        if (Conversation is not { } conversation || message.Sequence != conversation.LastSequence + 1)
+        if (Conversation is not { } conversation || conversation.Id != conversationId
+            || message.Sequence != conversation.LastSequence + 1)
         {
             return false;
         }
