@@ -303,20 +303,16 @@ public sealed class ChatRouterTests
     public async Task Send_ToAChatThatEnded_WhileANewOneBegan_IsRefusedAndReachesNoOne()
     {
         var old = await _fixture.PairAsync("hamza", "karam");
-        var (hira, hiraEvents) = _fixture.Connect("hira");
-        Assert.True(old.B.End());
-        hira.Pick("hamza");
-        Assert.Equal(PickResult.Paired, old.A.Pick("hira"));
-        var current = await hiraEvents.WaitForAsync<ChatStarted>();
+        var (_, hiraEvents, current) = await _fixture.EndAndPairAgainAsync(old, "hira");
 
         var late = old.A.Send("meant for karam", old.ConversationId);
         var endLate = old.A.Send("@end", old.ConversationId);
 
         Assert.Equal(SendStatus.NotInChat, late.Status);
         Assert.Equal(SendStatus.NotInChat, endLate.Status);
-        Assert.Equal(current.ConversationId, old.A.GetSnapshot().Conversation!.Id);
+        Assert.Equal(current, old.A.GetSnapshot().Conversation!.Id);
         Assert.Empty(old.A.GetSnapshot().Conversation!.Messages);
-        Assert.Equal(SendStatus.Delivered, old.A.Send("hello hira", current.ConversationId).Status);
+        Assert.Equal(SendStatus.Delivered, old.A.Send("hello hira", current).Status);
         Assert.Equal(["hello hira"], (await hiraEvents.WaitForMessagesAsync(1)).Select(m => m.Text));
     }
 
@@ -324,16 +320,12 @@ public sealed class ChatRouterTests
     public async Task End_OfAChatThatAlreadyEnded_LeavesTheNewChatGoing()
     {
         var old = await _fixture.PairAsync("hamza", "karam");
-        var (hira, hiraEvents) = _fixture.Connect("hira");
-        Assert.True(old.B.End());
-        hira.Pick("hamza");
-        old.A.Pick("hira");
-        var current = await hiraEvents.WaitForAsync<ChatStarted>();
+        var (hira, _, current) = await _fixture.EndAndPairAgainAsync(old, "hira");
 
         Assert.False(old.A.End(old.ConversationId));
 
-        Assert.Equal(current.ConversationId, hira.GetSnapshot().Conversation?.Id);
-        Assert.True(old.A.End(current.ConversationId));
+        Assert.Equal(current, hira.GetSnapshot().Conversation?.Id);
+        Assert.True(old.A.End(current));
         Assert.Null(hira.GetSnapshot().Conversation);
     }
 

@@ -50,6 +50,20 @@ public sealed class RouterFixture
         await b.Events.WaitForAsync<ChatStarted>();
         return new Pair(a.Connection, a.Events, b.Connection, b.Events, started.ConversationId);
     }
+
+    /// <summary>
+    /// The pair's B ends their chat, and its A is then paired with <paramref name="next"/>: what a tab still showing
+    /// the ended chat meets. Returns <paramref name="next"/>'s connection and the new chat.
+    /// </summary>
+    public async Task<(ChatConnection Connection, EventRecorder Events, long ConversationId)> EndAndPairAgainAsync(Pair pair, string next)
+    {
+        var (connection, events) = Connect(next);
+        Assert.True(pair.B.End());
+        Assert.Equal(PickResult.Waiting, connection.Pick(pair.A.UserName));
+        Assert.Equal(PickResult.Paired, pair.A.Pick(next));
+        var started = await events.WaitForAsync<ChatStarted>();
+        return (connection, events, started.ConversationId);
+    }
 }
 
 public sealed record Pair(ChatConnection A, EventRecorder AEvents, ChatConnection B, EventRecorder BEvents, long ConversationId);

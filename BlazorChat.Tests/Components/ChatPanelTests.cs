@@ -50,11 +50,7 @@ public sealed class ChatPanelTests : ComponentTestContext
     public async Task Send_FromAPanelWhoseChatEnded_WhileANewOneBegan_IsRefusedAndKeepsTheText()
     {
         var (cut, pair) = await RenderChatAsync();
-        var (hira, hiraEvents) = Fixture.Connect("hira");
-        pair.B.End();
-        hira.Pick("hamza");
-        pair.A.Pick("hira");
-        await hiraEvents.WaitForAsync<ChatStarted>();
+        var (hira, _, _) = await Fixture.EndAndPairAgainAsync(pair, "hira");
 
         await cut.SendFromBoxAsync("meant for karam");
 
@@ -68,15 +64,11 @@ public sealed class ChatPanelTests : ComponentTestContext
     public async Task EndButton_OfAPanelWhoseChatEnded_LeavesTheNewChatGoing()
     {
         var (cut, pair) = await RenderChatAsync();
-        var (hira, hiraEvents) = Fixture.Connect("hira");
-        pair.B.End();
-        hira.Pick("hamza");
-        pair.A.Pick("hira");
-        var started = await hiraEvents.WaitForAsync<ChatStarted>();
+        var (hira, _, current) = await Fixture.EndAndPairAgainAsync(pair, "hira");
 
         await cut.Find("button.chat-end").ClickAsync(new());
 
-        Assert.Equal(started.ConversationId, hira.GetSnapshot().Conversation?.Id);
+        Assert.Equal(current, hira.GetSnapshot().Conversation?.Id);
     }
 
     [Fact]

@@ -44,14 +44,10 @@ public sealed class ChatViewStateTests
     {
         var old = await _fixture.PairAsync("hamza", "karam");
         var state = ChatViewState.From(old.A.GetSnapshot());
-        var (hira, hiraEvents) = _fixture.Connect("hira");
-        old.B.End();
-        hira.Pick("hamza");
-        old.A.Pick("hira");
-        var current = await hiraEvents.WaitForAsync<ChatStarted>();
-        var first = old.A.Send("hello hira", current.ConversationId).Message!;
+        var (_, _, current) = await _fixture.EndAndPairAgainAsync(old, "hira");
+        var first = old.A.Send("hello hira", current).Message!;
 
-        Assert.False(state.ShowSent(current.ConversationId, first));
+        Assert.False(state.ShowSent(current, first));
 
         Assert.Equal(old.ConversationId, state.Conversation!.Id);
         Assert.Empty(state.Conversation.Messages);
