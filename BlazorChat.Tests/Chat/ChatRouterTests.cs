@@ -591,6 +591,26 @@ public sealed class ChatRouterTests
     }
 
     [Fact]
+    public async Task ReconnectGrace_WhenItRunsOut_WithAPickStanding_TheUsersReturningTabIsToldThePickIsGone()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.FromSeconds(3), ReconnectGrace = TimeSpan.FromSeconds(60) });
+        var (hamza, hamzaEvents) = fixture.Connect("hamza");
+        var (karam, karamEvents) = fixture.Connect("karam");
+        Assert.Equal(PickResult.Waiting, hamza.Pick("karam"));
+
+        hamza.SetReachable(false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(61));
+        await karamEvents.WaitForAsync<ChatRequestWithdrawn>();
+        hamza.SetReachable(true);
+        karam.Pick("hamza");
+        await hamzaEvents.WaitForAsync<ChatRequestReceived>();
+
+        Assert.Null(hamza.GetSnapshot().Pick);
+        Assert.Equal(["karam", null], hamzaEvents.Events.OfType<PickChanged>().Select(e => e.Peer));
+        Assert.Equal(PickResult.Paired, hamza.Pick("karam"));
+    }
+
+    [Fact]
     public async Task Presence_FollowsOnlineWaitingInChatAndOffline()
     {
         var (hira, hiraEvents) = _fixture.Connect("hira");

@@ -60,6 +60,27 @@ public sealed class ChatPageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task ConnectionAwayPastTheGrace_WithARequestStanding_TheReturningTabNoLongerShowsWaiting_AndCanAnswer()
+    {
+        var (karam, karamEvents) = Fixture.Connect("karam");
+        var cut = Render<ChatPage>();
+        await cut.ClickPeopleButtonAsync("Chat with karam");
+        cut.WaitForElement("[data-testid=waiting]");
+        var circuit = Services.GetRequiredService<ChatCircuit>();
+
+        // The fixture's graces are zero: the connection going down is the grace running out.
+        await circuit.OnConnectionDownAsync(null!, CancellationToken.None);
+        await karamEvents.WaitForAsync<ChatRequestWithdrawn>();
+        await circuit.OnConnectionUpAsync(null!, CancellationToken.None);
+        karam.Pick("hamza");
+
+        cut.WaitForAssertion(() => Assert.Contains("wants to chat with you", cut.Find("[data-user=karam]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=waiting]"));
+        await cut.ClickPeopleButtonAsync("Chat with karam");
+        cut.WaitForAssertion(() => Assert.Equal("karam", cut.Find("[data-testid=chat-partner]").TextContent));
+    }
+
+    [Fact]
     public void IncomingRequest_IsShownOnThePickersRow()
     {
         var cut = Render<ChatPage>();

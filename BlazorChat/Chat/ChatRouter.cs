@@ -795,7 +795,14 @@ public sealed class ChatRouter
 
     private void Depart(UserState user, ref Effects effects)
     {
-        WithdrawPick(user);
+        if (user.Pick is not null)
+        {
+            WithdrawPick(user);
+            // The user's tabs may still be open (their browser away, not closed) and come back: they must not go on
+            // showing "waiting for" a request that no longer stands, which their Withdraw could no longer cancel.
+            PostToUser(user, new PickChanged(null));
+        }
+
         if (user.Conversation is { } conversation)
         {
             EndConversation(conversation, user, ChatEndReason.Left, ref effects);
