@@ -194,7 +194,11 @@ public sealed class ChatRouterTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("\n\t ")]
-    public async Task Send_EmptyOrWhitespace_IsIgnored(string text)
+    [InlineData("\u200B")]
+    [InlineData("\u2060\uFEFF \u200D")]
+    [InlineData("\u202E\u200F")]
+    [InlineData("\U000E0041\u0085")]
+    public async Task Send_EmptyWhitespaceOrInvisibleOnly_IsIgnored(string text)
     {
         var pair = await _fixture.PairAsync("hamza", "karam");
 
@@ -252,6 +256,20 @@ public sealed class ChatRouterTests
         const string text = "<script>alert('x')</script> مرحبا 👍🏽 e\u0301";
 
         pair.A.Send(text);
+
+        Assert.Equal(text, (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
+    }
+
+    [Theory]
+    [InlineData("\u200Bhi")]
+    [InlineData("\uFEFF\uFEFFstarts with two byte order marks")]
+    [InlineData("\U0001F600")]
+    [InlineData("\u0301")]
+    public async Task Send_WithAnythingVisible_IsDeliveredAsTyped(string text)
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+
+        Assert.Equal(SendStatus.Delivered, pair.A.Send(text).Status);
 
         Assert.Equal(text, (await pair.BEvents.WaitForMessagesAsync(1)).Single().Text);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using BlazorChat.Accounts;
 using Microsoft.Extensions.Options;
 
@@ -175,7 +176,7 @@ public sealed class ChatRouter
             return End(connection, conversationId) ? new SendResult(SendStatus.Ended) : new SendResult(NotSentStatus(connection));
         }
 
-        if (string.IsNullOrWhiteSpace(clean))
+        if (ShowsNothing(clean))
         {
             return new SendResult(SendStatus.Ignored);
         }
@@ -551,6 +552,23 @@ public sealed class ChatRouter
         }
 
         return count == letters.Length && letters.Equals(EndCommand, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// True when the text has nothing a reader would see: only white space, format characters (zero-width spaces and
+    /// joiners, byte order marks, direction marks) and control characters. Such a message would be an empty bubble.
+    /// </summary>
+    internal static bool ShowsNothing(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!Rune.IsWhiteSpace(rune) && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.Control))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Removes C0 control characters other than tab and newline; CR LF becomes LF.</summary>
