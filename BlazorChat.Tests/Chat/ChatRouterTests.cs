@@ -115,6 +115,24 @@ public sealed class ChatRouterTests
     }
 
     [Fact]
+    public async Task Withdraw_OfARequestNoLongerStanding_LeavesTheNewerPick()
+    {
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (otherTab, _) = _fixture.Connect("hamza");
+        var (hira, hiraEvents) = _fixture.Connect("hira");
+        hamza.Pick("karam");
+        otherTab.Pick("hira");
+
+        Assert.False(hamza.Withdraw("karam"));
+
+        Assert.Equal("hira", hamza.GetSnapshot().Pick);
+        Assert.Equal(["hamza"], hira.GetSnapshot().IncomingRequests);
+        Assert.True(hamza.Withdraw("HIRA"));
+        await hiraEvents.WaitForAsync<ChatRequestWithdrawn>(e => e.From == "hamza");
+        Assert.Null(hamza.GetSnapshot().Pick);
+    }
+
+    [Fact]
     public void Pick_OfOfflineUser_StandsAndIsShownWhenTheyConnect()
     {
         var (hamza, _) = _fixture.Connect("hamza");

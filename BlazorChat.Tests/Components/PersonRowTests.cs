@@ -25,7 +25,7 @@ public sealed class PersonRowTests
     {
         var row = PersonRow.For("rowtest-karam", PresenceStatus.Waiting, wantsMe: false, picked: true).Markup.Value;
 
-        Assert.Contains("""aria-label="Withdraw request to rowtest-karam" data-action="withdraw">""", row, StringComparison.Ordinal);
+        Assert.Contains("""aria-label="Withdraw request to rowtest-karam" data-person="rowtest-karam" data-action="withdraw">""", row, StringComparison.Ordinal);
         Assert.DoesNotContain("data-action=\"chat\"", row, StringComparison.Ordinal);
     }
 

@@ -115,6 +115,21 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Withdraw_InATabThatStillShowsAnOlderRequest_LeavesTheNewerPickFromAnotherTab()
+    {
+        var (hamza, _) = Fixture.Connect("hamza");
+        var (otherTab, _) = Fixture.Connect("hamza");
+        hamza.Pick("karam");
+        var cut = RenderFor(hamza);
+        otherTab.Pick("hira");
+
+        cut.Find("[data-testid=waiting] button").Click();
+        await cut.ClickPeopleButtonAsync("Withdraw request to karam");
+
+        Assert.Equal("hira", hamza.GetSnapshot().Pick);
+    }
+
+    [Fact]
     public void Render_MarkupInAUserName_IsShownAsText()
     {
         const string name = "<img src=x onerror=alert(1)>";

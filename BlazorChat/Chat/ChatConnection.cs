@@ -49,7 +49,11 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
 
     public PickResult Pick(string peer) => _router.Pick(this, peer);
 
-    public bool Withdraw() => _router.Withdraw(this);
+    /// <summary>
+    /// Withdraws the user's standing request; given <paramref name="peer"/> (the request a tab shows), only if that is
+    /// still the request, so a tab that has not yet heard of a newer pick (from another tab) cannot cancel it.
+    /// </summary>
+    public bool Withdraw(string? peer = null) => _router.Withdraw(this, peer);
 
     /// <summary>
     /// Sends <paramref name="text"/> to the user's partner (or ends the chat, if it is the end command). A tab passes

@@ -151,12 +151,12 @@ public sealed class ChatRouter
         return result;
     }
 
-    internal bool Withdraw(ChatConnection connection)
+    internal bool Withdraw(ChatConnection connection, string? peer)
     {
         lock (_lock)
         {
             var user = UserOf(connection);
-            if (user?.Pick is null)
+            if (user?.Pick is not { } pick || (peer is not null && !string.Equals(pick, peer, StringComparison.OrdinalIgnoreCase)))
             {
                 return false;
             }

@@ -71,7 +71,7 @@ public sealed record PersonRow(MarkupString Markup)
         var encoded = html.Encode(name);
         var request = wantsMe ? """<span class="user-request" data-testid="wants-to-chat">wants to chat with you</span>""" : "";
         var button = picked
-            ? $"""<button type="button" class="{WithdrawButtonClass}" aria-label="Withdraw request to {encoded}" data-action="{PeopleClickEventArgs.Withdraw}"><span class="mud-button-label">Withdraw</span></button>"""
+            ? $"""<button type="button" class="{WithdrawButtonClass}" aria-label="Withdraw request to {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Withdraw}"><span class="mud-button-label">Withdraw</span></button>"""
             : $"""<button type="button" class="{(wantsMe ? AnswerButtonClass : ChatButtonClass)}" aria-label="Chat with {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Chat}">{ChatLabel}</button>""";
         return new PersonRow(new MarkupString(
             $"""<div class="user-row" data-user="{encoded}" data-status="{StatusName(status)}"><span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{encoded}</span><span class="user-status">{StatusText(status)}</span>{request}</div>{button}</div>"""));
