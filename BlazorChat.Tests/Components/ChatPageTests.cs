@@ -81,6 +81,23 @@ public sealed class ChatPageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task BrowserGoneDuringTheTimeZoneAndTitleCalls_TheTabLivesOn()
+    {
+        var error = new Microsoft.JSInterop.JSDisconnectedException("gone");
+        JSInterop.Setup<string?>("blazorChat.timeZone").SetException(error);
+        JSInterop.SetupVoid("blazorChat.setTitle").SetException(error);
+        var (karam, _) = Fixture.Connect("karam");
+
+        var cut = Render<ChatPage>();
+        karam.Pick("hamza");
+
+        cut.WaitForAssertion(() => Assert.Contains("wants to chat with you", cut.Find("[data-user=karam]").TextContent, StringComparison.Ordinal));
+        await cut.ClickPeopleButtonAsync("Chat with karam");
+        cut.WaitForAssertion(() => Assert.Equal("karam", cut.Find("[data-testid=chat-partner]").TextContent));
+        Assert.True(JSInterop.Invocations["blazorChat.setTitle"].Count >= 2);
+    }
+
+    [Fact]
     public void IncomingRequest_IsShownOnThePickersRow()
     {
         var cut = Render<ChatPage>();
