@@ -266,6 +266,25 @@ public sealed class ChatPageTests : ComponentTestContext
         await Task.Run(() => cut.WaitForAssertion(() => Assert.EndsWith("/signin", navigation.Uri, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task SignInEndedWhileTheTabIsOpen_TheTabLeavesForSignIn_AndTheUsersOtherSignInStays()
+    {
+        var (otherTabOfThisSignIn, otherTabEvents) = Fixture.Connect("hamza", "hamza-session");
+        var (phone, phoneEvents) = Fixture.Connect("hamza", "hamza-phone");
+        var cut = Render<ChatPage>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+
+        // What SessionRevalidatingStateProvider does when its check finds the session ended or expired.
+        Authorization.SetNotAuthorized();
+
+        await Task.Run(() => cut.WaitForAssertion(() => Assert.EndsWith("/signin", navigation.Uri, StringComparison.Ordinal)));
+        await otherTabEvents.WaitForAsync<SignedOut>();
+        Assert.Equal(1, Router.ConnectionCount);
+        Assert.DoesNotContain(phoneEvents.Events, e => e is SignedOut);
+        Assert.Equal(PickResult.Waiting, phone.Pick("karam"));
+        Assert.Equal(PickResult.Disconnected, otherTabOfThisSignIn.Pick("karam"));
+    }
+
     /// <summary>Karam picks hamza, hamza picks karam on the page: the page shows the chat.</summary>
     private async Task<(IRenderedComponent<ChatPage> Cut, ChatConnection Karam, Tests.Chat.EventRecorder KaramEvents)> RenderPairedWithKaramAsync()
     {

@@ -5,7 +5,8 @@ namespace BlazorChat.Accounts;
 
 /// <summary>
 /// An open tab (circuit) keeps the identity it started with; this checks every 30 seconds that its session
-/// is still open, and signs the tab out (back to the sign-in page) when it is not.
+/// is still open, and when it is not, the tab's state becomes signed out, on which ChatCircuit signs the tab out
+/// of the chat (back to the sign-in page).
 /// </summary>
 public sealed class SessionRevalidatingStateProvider(ILoggerFactory loggerFactory, SignInSessions sessions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
