@@ -19,9 +19,9 @@ internal static class RouterFactory
     public static ChatRouter Create(int users)
     {
         var names = Enumerable.Range(0, users).Select(static i => $"user{i}").ToArray();
-        // The app's defaults (transcript of 1,000, 4,000-character limit) except the per-user send limit of
-        // 20 a second, which would refuse all but the first messages of a benchmark.
-        var options = new ChatOptions { MaxMessagesPerSecond = 0 };
+        // The app's defaults (transcript of 1,000, 4,000-character limit) except the per-user limits of 20 messages
+        // a second and 30 chat requests a minute, which would refuse all but the first of a benchmark's.
+        var options = new ChatOptions { MaxMessagesPerSecond = 0, MaxPicksPerMinute = 0 };
         return new ChatRouter(new AccountDirectory(names), Options.Create(options), TimeProvider.System, new ChatMetrics(MeterFactory), NullLogger<ChatRouter>.Instance);
     }
 

@@ -714,6 +714,28 @@ public sealed class ChatRouterTests
     }
 
     [Fact]
+    public async Task Pick_FasterThanTheLimit_IsRefusedAndChangesNothingUntilTimeRefillsIt()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxPicksPerMinute = 3 });
+        var (hamza, _) = fixture.Connect("hamza");
+        var (otherTab, _) = fixture.Connect("hamza");
+        var (zara, zaraEvents) = fixture.Connect("zara");
+        Assert.Equal(PickResult.Waiting, hamza.Pick("karam"));
+        Assert.Equal(PickResult.Waiting, otherTab.Pick("hira"));
+        Assert.Equal(PickResult.Waiting, hamza.Pick("rushna"));
+
+        var refused = otherTab.Pick("zara");
+
+        Assert.Equal(PickResult.TooFast, refused);
+        Assert.Equal("rushna", hamza.GetSnapshot().Pick);
+        Assert.Empty(zara.GetSnapshot().IncomingRequests);
+        Assert.Equal(PickResult.Waiting, hamza.Pick("rushna"));
+        fixture.Time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(PickResult.Waiting, hamza.Pick("zara"));
+        Assert.Equal("hamza", (await zaraEvents.WaitForAsync<ChatRequestReceived>()).From);
+    }
+
+    [Fact]
     public async Task Send_StampsTimeFromTheTimeProvider()
     {
         var pair = await _fixture.PairAsync("hamza", "karam");

@@ -13,8 +13,8 @@ public sealed class RouterFixture
 
     public RouterFixture(ChatOptions? options = null, IEnumerable<string>? users = null)
     {
-        // Tests send in bursts on a frozen clock, so the send limit is off unless a test asks for it.
-        Options = options ?? new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 0 };
+        // Tests send and pick in bursts on a frozen clock, so the limits are off unless a test asks for them.
+        Options = options ?? new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 0, MaxPicksPerMinute = 0 };
         Accounts = new AccountDirectory(users ?? DefaultUsers);
         Metrics = new ChatMetrics(MeterFactory);
         Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, Metrics, NullLogger<ChatRouter>.Instance);

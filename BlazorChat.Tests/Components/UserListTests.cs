@@ -130,6 +130,21 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Pick_FasterThanTheLimit_SaysSoAndKeepsTheRequest()
+    {
+        Fixture.Options.MaxPicksPerMinute = 1;
+        var (hamza, _) = Fixture.Connect("hamza");
+        var cut = RenderFor(hamza);
+        await cut.ClickPeopleButtonAsync("Chat with karam");
+
+        await cut.ClickPeopleButtonAsync("Chat with hira");
+
+        Assert.Equal("karam", hamza.GetSnapshot().Pick);
+        Assert.Contains(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars,
+            s => s.Message == "You are changing requests very fast. Wait a moment, then try again.");
+    }
+
+    [Fact]
     public void Render_MarkupInAUserName_IsShownAsText()
     {
         const string name = "<img src=x onerror=alert(1)>";

@@ -20,6 +20,12 @@ public sealed class ChatOptions
 
     /// <summary>Messages one user may send per second, across all their tabs (also the burst allowed); 0 turns the limit off.</summary>
     public int MaxMessagesPerSecond { get; set; } = 20;
+
+    /// <summary>
+    /// Chat requests one user may make per minute, across all their tabs (also the burst allowed); 0 turns the limit
+    /// off. Each request tells the person picked and redraws everyone's people list.
+    /// </summary>
+    public int MaxPicksPerMinute { get; set; } = 30;
 }
 
 public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
@@ -50,6 +56,11 @@ public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         if (options.MaxMessagesPerSecond is < 0 or > 10_000)
         {
             failures.Add($"Chat:MaxMessagesPerSecond must be between 0 (no limit) and 10000 (was {options.MaxMessagesPerSecond}).");
+        }
+
+        if (options.MaxPicksPerMinute is < 0 or > 10_000)
+        {
+            failures.Add($"Chat:MaxPicksPerMinute must be between 0 (no limit) and 10000 (was {options.MaxPicksPerMinute}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

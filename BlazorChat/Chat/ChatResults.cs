@@ -12,6 +12,9 @@ public enum PickResult
     CannotPickSelf,
     AlreadyInChat,
 
+    /// <summary>The user changed requests more often than allowed per minute; nothing was changed, they may try again shortly.</summary>
+    TooFast,
+
     /// <summary>This connection is closed, or its user has left (every tab unreachable past the grace); nothing was changed.</summary>
     Disconnected,
 }

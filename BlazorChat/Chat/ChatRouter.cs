@@ -203,7 +203,7 @@ public sealed class ChatRouter
                 return new SendResult(SendStatus.NotInChat);
             }
 
-            if (!TryTakeSendToken(user))
+            if (!user.Sends.TryTake(_time, _options.MaxMessagesPerSecond, _options.MaxMessagesPerSecond))
             {
                 return new SendResult(SendStatus.TooFast);
             }
@@ -656,6 +656,13 @@ public sealed class ChatRouter
             return PickResult.Waiting;
         }
 
+        // Each request tells the person picked and redraws every open people list: a script must not flood them.
+        var picksPerMinute = _options.MaxPicksPerMinute;
+        if (!user.Picks.TryTake(_time, picksPerMinute, picksPerMinute / 60.0))
+        {
+            return PickResult.TooFast;
+        }
+
         WithdrawPick(user);
         user.Pick = peerName;
 
@@ -674,36 +681,6 @@ public sealed class ChatRouter
 
         BroadcastPresence(user);
         return PickResult.Waiting;
-    }
-
-    // A token bucket per user: MaxMessagesPerSecond tokens, refilled continuously, one per message.
-    private bool TryTakeSendToken(UserState user)
-    {
-        var rate = _options.MaxMessagesPerSecond;
-        if (rate <= 0)
-        {
-            return true;
-        }
-
-        var now = _time.GetTimestamp();
-        if (user.SendTokensAt == 0)
-        {
-            user.SendTokens = rate;
-        }
-        else
-        {
-            var refill = _time.GetElapsedTime(user.SendTokensAt, now).TotalSeconds * rate;
-            user.SendTokens = Math.Min(rate, user.SendTokens + refill);
-        }
-
-        user.SendTokensAt = now;
-        if (user.SendTokens < 1)
-        {
-            return false;
-        }
-
-        user.SendTokens--;
-        return true;
     }
 
     private void StartConversation(UserState first, UserState second, ref Effects effects)
@@ -926,10 +903,41 @@ public sealed class ChatRouter
 
         public long DepartureGeneration { get; set; }
 
-        public double SendTokens { get; set; }
+        // Fields, not properties: a bucket is changed in place.
+        public TokenBucket Sends;
 
-        /// <summary>TimeProvider timestamp of the last refill; 0 before the first message.</summary>
-        public long SendTokensAt { get; set; }
+        public TokenBucket Picks;
+    }
+
+    /// <summary>
+    /// A token bucket: starts full at its capacity, refills continuously at its rate, and each action takes one
+    /// token. A capacity of 0 or less means no limit.
+    /// </summary>
+    private struct TokenBucket
+    {
+        private double _tokens;
+        private long _refilledAt;   // TimeProvider timestamp; 0 before the first action
+
+        public bool TryTake(TimeProvider time, double capacity, double perSecond)
+        {
+            if (capacity <= 0)
+            {
+                return true;
+            }
+
+            var now = time.GetTimestamp();
+            _tokens = _refilledAt == 0
+                ? capacity
+                : Math.Min(capacity, _tokens + (time.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond));
+            _refilledAt = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
+
+            _tokens--;
+            return true;
+        }
     }
 
     private sealed class Conversation(long id, UserState first, UserState second, DateTimeOffset startedAt)
