@@ -292,7 +292,7 @@ public sealed class ChatRouter
                 matches = accounts.Count - (_accounts.TryGetUserName(me, out _) ? 1 : 0);
                 for (var i = 0; i < accounts.Count && people.Count < limit; i++)
                 {
-                    if (!_online.Contains(accounts[i]) && IsCandidate(accounts[i], me, null))
+                    if (!IsOnline(accounts[i]) && IsCandidate(accounts[i], me, null))
                     {
                         people.Add(new PersonStatus(accounts[i], PresenceStatus.Offline));
                     }
@@ -300,9 +300,10 @@ public sealed class ChatRouter
             }
             else
             {
+                // The name test first, as it rules out most accounts; then a hash look-up, not the sorted set's.
                 foreach (var name in accounts)
                 {
-                    if (!_online.Contains(name) && IsCandidate(name, me, filter))
+                    if (IsCandidate(name, me, filter) && !IsOnline(name))
                     {
                         matches++;
                         if (people.Count < limit)
@@ -315,6 +316,9 @@ public sealed class ChatRouter
 
             return new PeoplePage(people, matches);
         }
+
+        // Under the lock: the same as _online.Contains(name), which FindInvariantViolations checks.
+        bool IsOnline(string name) => _users.TryGetValue(name, out var user) && user.Online;
 
         static bool IsCandidate(string name, string me, string? filter) =>
             !string.Equals(name, me, StringComparison.OrdinalIgnoreCase)

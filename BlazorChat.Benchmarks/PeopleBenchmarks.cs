@@ -1,0 +1,42 @@
+using BenchmarkDotNet.Attributes;
+using BlazorChat.Chat;
+
+namespace BlazorChat.Benchmarks;
+
+/// <summary>
+/// One screen of the people list (20 names) in a directory of 10,000 accounts with 1,000 online, as every open
+/// list reads it on each change: without a search, and with one matching many names ("1") or few ("user9999").
+/// All of it runs under the router's lock, which every send also takes.
+/// </summary>
+[MemoryDiagnoser]
+public class PeopleBenchmarks
+{
+    private const int Accounts = 10_000;
+    private const int Online = 1_000;
+    private readonly List<ChatConnection> _connections = [];
+
+    [Params(null, "1", "user9999")]
+    public string? Filter { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var router = RouterFactory.Create(Accounts);
+        for (var i = 0; i < Online; i++)
+        {
+            _connections.Add(router.Connect(RouterFactory.UserName(i * (Accounts / Online)), RouterFactory.Ignore));
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var connection in _connections)
+        {
+            connection.Dispose();
+        }
+    }
+
+    [Benchmark]
+    public int FindPeople() => _connections[0].FindPeople(Filter, 20).Matches;
+}
