@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using BlazorChat.Accounts;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -73,5 +75,55 @@ public sealed class SignInSessionsTests : IAsyncLifetime
         await sessions.EndAsync(sessionId, CancellationToken.None);
 
         Assert.False(await provider.IsStillSignedInAsync(state, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Revalidation_WhenTheDatabaseFails_KeepsTheTabSignedInAndLogsIt()
+    {
+        var sessions = new SignInSessions(_database.Factory, _time);
+        var sessionId = await sessions.StartAsync(_userId, CancellationToken.None);
+        var logs = new WarningsLogged();
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        using var provider = new SessionRevalidatingStateProvider(loggerFactory, sessions);
+        var state = new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "hamza"), new Claim(AccountClaims.SessionId, sessionId)], "cookie")));
+        await using (var db = await _database.Factory.CreateDbContextAsync())
+        {
+            var table = db.Model.FindEntityType(typeof(BlazorChat.Data.SignInSession))!.GetTableName();
+            var dropTable = "DROP TABLE \"" + table + "\""; // a name from our own model, not input
+            await db.Database.ExecuteSqlRawAsync(dropTable);
+        }
+
+        var stillSignedIn = await provider.IsStillSignedInAsync(state, CancellationToken.None);
+
+        Assert.True(stillSignedIn);
+        Assert.Contains(logs.Exceptions, e => e is Microsoft.Data.Sqlite.SqliteException);
+    }
+
+    /// <summary>Keeps the exceptions of the warnings logged through it.</summary>
+    private sealed class WarningsLogged : ILoggerProvider, ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Exception?> _exceptions = new();
+
+        public IEnumerable<Exception?> Exceptions => _exceptions;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                _exceptions.Enqueue(exception);
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -283,6 +283,8 @@ public sealed class ChatRouterTests
     [InlineData("\uFEFF\uFEFFstarts with two byte order marks")]
     [InlineData("\U0001F600")]
     [InlineData("\u0301")]
+    [InlineData("\u06DD")]
+    [InlineData("\U000110BD")]
     public async Task Send_WithAnythingVisible_IsDeliveredAsTyped(string text)
     {
         var pair = await _fixture.PairAsync("hamza", "karam");
@@ -733,6 +735,22 @@ public sealed class ChatRouterTests
         fixture.Time.Advance(TimeSpan.FromSeconds(20));
         Assert.Equal(PickResult.Waiting, hamza.Pick("zara"));
         Assert.Equal("hamza", (await zaraEvents.WaitForAsync<ChatRequestReceived>()).From);
+    }
+
+    [Fact]
+    public void Pick_AnsweringARequest_IsNeverRefusedByTheLimit()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxPicksPerMinute = 1 });
+        var (hamza, _) = fixture.Connect("hamza");
+        var (karam, _) = fixture.Connect("karam");
+        Assert.Equal(PickResult.Waiting, hamza.Pick("hira"));
+        Assert.Equal(PickResult.TooFast, hamza.Pick("zara"));
+        Assert.Equal(PickResult.Waiting, karam.Pick("hamza"));
+
+        var answer = hamza.Pick("karam");
+
+        Assert.Equal(PickResult.Paired, answer);
+        Assert.Equal("karam", hamza.GetSnapshot().Conversation?.Partner);
     }
 
     [Fact]

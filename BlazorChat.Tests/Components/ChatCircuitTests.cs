@@ -92,6 +92,31 @@ public sealed class ChatCircuitTests
         Assert.Empty(_fixture.Router.FindInvariantViolations());
     }
 
+    [Fact]
+    public async Task SignInEndingWhileAConnectionOpens_SignsThatConnectionOutToo()
+    {
+        var circuit = new ChatCircuit(_fixture.Router, new SignInEndsDuringTheRead("karam", "s1"));
+        var events = new EventRecorder();
+
+        var connection = await circuit.ConnectAsync(events.Handle);
+
+        await events.WaitForAsync<SignedOut>();
+        Assert.Equal(0, _fixture.Router.ConnectionCount);
+        Assert.Equal(PickResult.Disconnected, connection.Pick("hamza"));
+    }
+
+    /// <summary>Signed in when read, but the sign-in ends at once, before the reader has done anything with it.</summary>
+    private sealed class SignInEndsDuringTheRead(string userName, string sessionId) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync()
+        {
+            var signedIn = new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(ClaimTypes.Name, userName), new Claim(AccountClaims.SessionId, sessionId)], "test")));
+            NotifyAuthenticationStateChanged(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
+            return Task.FromResult(signedIn);
+        }
+    }
+
     /// <summary>A circuit's authentication state: signed in as one user, or not at all.</summary>
     private sealed class FixedAuthenticationState(string? userName, string? sessionId) : AuthenticationStateProvider
     {

@@ -8,14 +8,32 @@ namespace BlazorChat.Accounts;
 /// is still open, and when it is not, the tab's state becomes signed out, on which ChatCircuit signs the tab out
 /// of the chat (back to the sign-in page).
 /// </summary>
-public sealed class SessionRevalidatingStateProvider(ILoggerFactory loggerFactory, SignInSessions sessions)
+public sealed partial class SessionRevalidatingStateProvider(ILoggerFactory loggerFactory, SignInSessions sessions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger<SessionRevalidatingStateProvider>();
+
     protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(30);
 
     protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
         IsStillSignedInAsync(authenticationState, cancellationToken);
 
-    internal Task<bool> IsStillSignedInAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        sessions.IsActiveAsync(authenticationState.User.FindFirst(AccountClaims.SessionId)?.Value, cancellationToken);
+    internal async Task<bool> IsStillSignedInAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sessions.IsActiveAsync(authenticationState.User.FindFirst(AccountClaims.SessionId)?.Value, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The framework signs a tab out when its check throws: a database that failed once (busy past its
+            // timeout, a disk error) would end every open chat. The tab stays signed in until a check can answer;
+            // every new request still checks its cookie against the database.
+            LogCheckFailed(_logger, ex);
+            return true;
+        }
+    }
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Could not check whether an open tab's sign-in is still valid; it stays signed in until the next check")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception);
 }

@@ -23,7 +23,7 @@ public sealed class ChatOptions
 
     /// <summary>
     /// Chat requests one user may make per minute, across all their tabs (also the burst allowed); 0 turns the limit
-    /// off. Each request tells the person picked and redraws everyone's people list.
+    /// off. Each request tells the person picked and redraws everyone's people list. Answering a request is not counted.
     /// </summary>
     public int MaxPicksPerMinute { get; set; } = 30;
 }

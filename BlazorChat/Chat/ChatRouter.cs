@@ -566,13 +566,19 @@ public sealed class ChatRouter
     {
         foreach (var rune in text.EnumerateRunes())
         {
-            if (!Rune.IsWhiteSpace(rune) && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.Control))
+            if (!Rune.IsWhiteSpace(rune)
+                && (Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.Control) || IsDrawnFormat(rune)))
             {
                 return false;
             }
         }
 
         return true;
+
+        // The format characters that are drawn: Unicode's Prepended_Concatenation_Mark (Arabic number signs, the end
+        // of an ayah, Syriac and Kaithi marks).
+        static bool IsDrawnFormat(Rune rune) =>
+            rune.Value is (>= 0x0600 and <= 0x0605) or 0x06DD or 0x070F or 0x0890 or 0x0891 or 0x08E2 or 0x110BD or 0x110CD;
     }
 
     /// <summary>Removes C0 control characters other than tab and newline; CR LF becomes LF.</summary>
@@ -660,9 +666,13 @@ public sealed class ChatRouter
             return PickResult.Waiting;
         }
 
+        var answers = _users.TryGetValue(peerName, out var peer) && peer.Online && peer.Conversation is null
+            && string.Equals(peer.Pick, user.Name, StringComparison.Ordinal);
+
         // Each request tells the person picked and redraws every open people list: a script must not flood them.
+        // Answering a request is never refused: it pairs the two, which ends both requests.
         var picksPerMinute = _options.MaxPicksPerMinute;
-        if (!user.Picks.TryTake(_time, picksPerMinute, picksPerMinute / 60.0))
+        if (!answers && !user.Picks.TryTake(_time, picksPerMinute, picksPerMinute / 60.0))
         {
             return PickResult.TooFast;
         }
@@ -670,8 +680,7 @@ public sealed class ChatRouter
         WithdrawPick(user);
         user.Pick = peerName;
 
-        if (_users.TryGetValue(peerName, out var peer) && peer.Online && peer.Conversation is null
-            && string.Equals(peer.Pick, user.Name, StringComparison.Ordinal))
+        if (answers && peer is not null)
         {
             StartConversation(peer, user, ref effects);
             return PickResult.Paired;

@@ -18,6 +18,7 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
     private readonly Lock _lock = new();
     private readonly List<ChatConnection> _connections = [];
     private bool _browserConnected = true;
+    private bool _signedOut;
 
     public ChatCircuit(ChatRouter router, AuthenticationStateProvider authenticationState)
     {
@@ -37,16 +38,24 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
 
         var connection = _router.Connect(userName, onEvent, state.User.FindFirstValue(AccountClaims.SessionId));
         bool connected;
+        bool signedOut;
         lock (_lock)
         {
             _connections.RemoveAll(static c => c.IsDisposed);
             _connections.Add(connection);
             connected = _browserConnected;
+            signedOut = _signedOut;
         }
 
         if (!connected)
         {
             connection.SetReachable(false);
+        }
+
+        if (signedOut)
+        {
+            // The sign-in ended while this connection was opening: the sign-out above did not see it.
+            SignOut(connection);
         }
 
         return connection;
@@ -96,16 +105,22 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
         ChatConnection[] connections;
         lock (_lock)
         {
+            _signedOut = true;
             connections = [.. _connections];
         }
 
-        // Only a connection's own sign-in: a sign-out without one would end all of the user's sign-ins.
         foreach (var connection in connections)
         {
-            if (!connection.IsDisposed && connection.SessionId is { } sessionId)
-            {
-                _router.SignOut(connection.UserName, sessionId);
-            }
+            SignOut(connection);
+        }
+    }
+
+    // Only the connection's own sign-in: a sign-out without one would end all of the user's sign-ins.
+    private void SignOut(ChatConnection connection)
+    {
+        if (!connection.IsDisposed && connection.SessionId is { } sessionId)
+        {
+            _router.SignOut(connection.UserName, sessionId);
         }
     }
 
