@@ -718,10 +718,10 @@ public sealed class ChatRouterTests
     [Fact]
     public async Task Pick_FasterThanTheLimit_IsRefusedAndChangesNothingUntilTimeRefillsIt()
     {
-        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxPicksPerMinute = 3 });
-        var (hamza, _) = fixture.Connect("hamza");
-        var (otherTab, _) = fixture.Connect("hamza");
-        var (zara, zaraEvents) = fixture.Connect("zara");
+        _fixture.Options.MaxPicksPerMinute = 3;
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (otherTab, _) = _fixture.Connect("hamza");
+        var (zara, zaraEvents) = _fixture.Connect("zara");
         Assert.Equal(PickResult.Waiting, hamza.Pick("karam"));
         Assert.Equal(PickResult.Waiting, otherTab.Pick("hira"));
         Assert.Equal(PickResult.Waiting, hamza.Pick("rushna"));
@@ -732,7 +732,7 @@ public sealed class ChatRouterTests
         Assert.Equal("rushna", hamza.GetSnapshot().Pick);
         Assert.Empty(zara.GetSnapshot().IncomingRequests);
         Assert.Equal(PickResult.Waiting, hamza.Pick("rushna"));
-        fixture.Time.Advance(TimeSpan.FromSeconds(20));
+        _fixture.Time.Advance(TimeSpan.FromSeconds(20));
         Assert.Equal(PickResult.Waiting, hamza.Pick("zara"));
         Assert.Equal("hamza", (await zaraEvents.WaitForAsync<ChatRequestReceived>()).From);
     }
@@ -740,9 +740,9 @@ public sealed class ChatRouterTests
     [Fact]
     public void Pick_AnsweringARequest_IsNeverRefusedByTheLimit()
     {
-        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxPicksPerMinute = 1 });
-        var (hamza, _) = fixture.Connect("hamza");
-        var (karam, _) = fixture.Connect("karam");
+        _fixture.Options.MaxPicksPerMinute = 1;
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (karam, _) = _fixture.Connect("karam");
         Assert.Equal(PickResult.Waiting, hamza.Pick("hira"));
         Assert.Equal(PickResult.TooFast, hamza.Pick("zara"));
         Assert.Equal(PickResult.Waiting, karam.Pick("hamza"));

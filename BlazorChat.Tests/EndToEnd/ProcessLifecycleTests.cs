@@ -100,10 +100,11 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
 
     private string DatabasePath => Path.Combine(_dataDirectory, "blazorchat.db");
 
-    private Dictionary<string, string> ReadAccounts(string? databasePath = null)
+    private Dictionary<string, string> ReadAccounts() => ReadAccounts($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+
+    private static Dictionary<string, string> ReadAccounts(string connectionString)
     {
-        var mode = databasePath is null ? "Mode=ReadOnly;" : "";
-        using var connection = new SqliteConnection($"Data Source={databasePath ?? DatabasePath};{mode}Pooling=False");
+        using var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT UserName, PasswordHash FROM Users";
@@ -139,7 +140,7 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
                 }
             }
 
-            return ReadAccounts(Path.Combine(copy, "blazorchat.db"));
+            return ReadAccounts($"Data Source={Path.Combine(copy, "blazorchat.db")};Pooling=False");
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 1)
         {
@@ -148,7 +149,6 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             Directory.Delete(copy, recursive: true);
         }
     }
