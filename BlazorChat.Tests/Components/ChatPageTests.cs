@@ -195,11 +195,13 @@ public sealed class ChatPageTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task OwnMessage_IsDrawnWithTheSend_AndItsCopyFromTheRouterDrawsNothing()
+    public async Task OwnMessage_IsDrawnWithTheSend_ItsCopyDrawsNothing_AndMessagesRedrawOnlyTheList()
     {
         var (cut, karam, karamEvents) = await RenderPairedWithKaramAsync();
         var list = cut.FindComponent<ChatMessages>();
+        var compose = cut.FindComponent<ChatCompose>();
         var before = list.RenderCount;
+        var (composeBefore, pageBefore) = (compose.RenderCount, cut.RenderCount);
 
         // Sent from inside the page's own dispatcher, so the router's copy cannot be applied before we look.
         await cut.InvokeAsync(async () =>
@@ -216,6 +218,8 @@ public sealed class ChatPageTests : ComponentTestContext
         karam.Send("yours");
         cut.WaitForAssertion(() => Assert.Equal(["mine", "yours"], cut.FindAll("[data-testid=message] .message-text").Select(m => m.TextContent)));
         Assert.Equal(before + 2, list.RenderCount);
+        // bUnit counts a render of anything inside the page as one of the page's: the list's and the box's are all there were.
+        Assert.Equal(list.RenderCount - before + (compose.RenderCount - composeBefore), cut.RenderCount - pageBefore);
     }
 
     [Fact]

@@ -95,6 +95,9 @@ public sealed class SignInPageTests : BunitContext, IAsyncLifetime
     [InlineData("/\\evil.example", "/")]
     [InlineData("https://evil.example/", "/")]
     [InlineData("/signin", "/")]
+    [InlineData("/\t/evil.example", "/")] // browsers drop the tab and read //evil.example
+    [InlineData("/\n/evil.example", "/")]
+    [InlineData("/a b", "/")]
     public void SafeReturnUrl_OnlyFollowsPathsOnThisSite(string? returnUrl, string expected)
     {
         Assert.Equal(expected, SignInPage.SafeReturnUrl(returnUrl));

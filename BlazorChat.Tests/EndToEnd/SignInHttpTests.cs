@@ -128,6 +128,7 @@ public sealed partial class SignInHttpTests(ServerFixture fixture) : IClassFixtu
     [InlineData("//evil.example/")]
     [InlineData("https://evil.example/")]
     [InlineData("/\\evil.example")]
+    [InlineData("/\t/evil.example")]
     public async Task PostSignIn_ForeignReturnUrl_GoesHomeInstead(string returnUrl)
     {
         using var client = fixture.Server.CreateBrowserLikeClient();
