@@ -21,6 +21,18 @@ public sealed class EventRecorder
         }
     }
 
+    /// <summary>How many events have arrived so far: pass it to <see cref="WaitForAsync"/> as <c>since</c> to wait for a later one.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _events.Count;
+            }
+        }
+    }
+
     public IReadOnlyList<ChatMessage> Messages => [.. Events.OfType<MessageReceived>().Select(e => e.Message)];
 
     public Task Handle(ChatEvent chatEvent)
@@ -47,15 +59,18 @@ public sealed class EventRecorder
         return Task.CompletedTask;
     }
 
-    /// <summary>Waits for the first event of type <typeparamref name="T"/> (already received or still to come) that matches.</summary>
-    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Waits for the first event of type <typeparamref name="T"/> (already received or still to come) that matches,
+    /// among those after the first <paramref name="since"/> (see <see cref="Count"/>).
+    /// </summary>
+    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null, TimeSpan? timeout = null, int since = 0)
         where T : ChatEvent
     {
         bool Matches(ChatEvent e) => e is T typed && (match is null || match(typed));
         TaskCompletionSource<ChatEvent> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            var existing = _events.FirstOrDefault(Matches);
+            var existing = _events.Skip(since).FirstOrDefault(Matches);
             if (existing is not null)
             {
                 return (T)existing;

@@ -35,11 +35,12 @@ public sealed class ChatPageTests : ComponentTestContext
         var (karam, karamEvents) = Fixture.Connect("karam");
         var cut = Render<ChatPage>();
         Assert.Equal(2, Router.ConnectionCount);
+        var seen = karamEvents.Count;
 
         await DisposeComponentsAsync();
 
         Assert.Equal(1, Router.ConnectionCount);
-        await karamEvents.WaitForAsync<PeopleChanged>();
+        await karamEvents.WaitForAsync<PeopleChanged>(since: seen);
         Assert.Equal(PresenceStatus.Offline, karam.StatusOf("hamza"));
         _ = cut;
     }
