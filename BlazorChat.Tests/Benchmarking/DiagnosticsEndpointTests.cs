@@ -28,9 +28,9 @@ public sealed class DiagnosticsEndpointTests(BenchmarkingServerFixture fixture) 
         var gc = root.GetProperty("gc");
         Assert.InRange(gc.GetProperty("heapSizeBytes").GetInt64(), 1, long.MaxValue);
         Assert.InRange(gc.GetProperty("totalAllocatedBytes").GetInt64(), 1_000_000, long.MaxValue);
-        Assert.InRange(gc.GetProperty("gen0Collections").GetInt32(), 0, int.MaxValue);
-        Assert.InRange(gc.GetProperty("gen2Collections").GetInt32(), 0, int.MaxValue);
-        Assert.InRange(gc.GetProperty("totalPauseMilliseconds").GetDouble(), 0, double.MaxValue);
+        // A full collection collects generation 0 too, so gen 0's count includes gen 2's (and the pause is there, as a number).
+        Assert.InRange(gc.GetProperty("gen2Collections").GetInt32(), 0, gc.GetProperty("gen0Collections").GetInt32());
+        Assert.Equal(JsonValueKind.Number, gc.GetProperty("totalPauseMilliseconds").ValueKind);
         Assert.InRange(root.GetProperty("threadPool").GetProperty("threads").GetInt32(), 1, int.MaxValue);
         Assert.Equal(0, root.GetProperty("router").GetProperty("connections").GetInt32());
         Assert.Equal(0, root.GetProperty("circuits").GetProperty("active").GetInt64());

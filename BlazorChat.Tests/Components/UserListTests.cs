@@ -91,6 +91,7 @@ public sealed class UserListTests : ComponentTestContext
         await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = "karam", Action = "delete-account" });
         await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = null, Action = null });
         Assert.Null(hamza.GetSnapshot().Pick);
+        Assert.Empty(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars); // not even looked up
 
         await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = "nobody-here", Action = PeopleClickEventArgs.Chat });
         Assert.Null(hamza.GetSnapshot().Pick);

@@ -142,7 +142,7 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
 
             return ReadAccounts($"Data Source={Path.Combine(copy, "blazorchat.db")};Pooling=False");
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 1)
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("no such table: Users", StringComparison.Ordinal))
         {
             // Killed before the migration created the table.
             return [];
