@@ -6,7 +6,8 @@ namespace BlazorChat.Benchmarks;
 /// <summary>
 /// One screen of the people list (20 names) in a directory of 10,000 accounts with 1,000 online, as every open
 /// list reads it on each change: without a search, and with one matching many names ("1") or few ("user9999").
-/// All of it runs under the router's lock, which every send also takes.
+/// A search tests the names before it takes the router's lock; <see cref="SearchContentionBenchmarks"/> shows what
+/// a send waits meanwhile.
 /// </summary>
 [MemoryDiagnoser]
 public class PeopleBenchmarks

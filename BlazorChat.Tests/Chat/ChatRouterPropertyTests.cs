@@ -312,10 +312,18 @@ internal sealed class ScriptRun
         Assert.Equal(everyone.People.Take(3), page.People);
         Assert.Equal(everyone.Matches, page.Matches);
 
-        var filtered = connection.FindPeople(" 1", 2);
-        var expected = everyone.People.Where(p => p.Name.Contains('1', StringComparison.Ordinal)).ToList();
-        Assert.Equal(expected.Take(2), filtered.People);
-        Assert.Equal(expected.Count, filtered.Matches);
+        // Searches matching many, some and one (more and fewer than the people online: a search walks whichever is
+        // shorter), each as a short page and whole; a search ignores case.
+        foreach (var filter in new[] { " 1", "SER4", "r07" })
+        {
+            var expected = everyone.People.Where(p => p.Name.Contains(filter.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+            foreach (var limit in new[] { 2, int.MaxValue })
+            {
+                var filtered = connection.FindPeople(filter, limit);
+                Assert.Equal(expected.Take(limit), filtered.People);
+                Assert.Equal(expected.Count, filtered.Matches);
+            }
+        }
     }
 
     /// <summary>After every step: the router's own invariants, its counts, and every user's snapshot match the model.</summary>

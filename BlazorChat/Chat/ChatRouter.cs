@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using BlazorChat.Accounts;
@@ -264,66 +265,110 @@ public sealed class ChatRouter
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         filter = string.IsNullOrWhiteSpace(filter) ? null : filter.Trim();
-        var me = connection.UserName;
+        return filter is null ? FindEveryone(connection.UserName, limit) : FindMatching(connection.UserName, filter, limit);
+    }
+
+    private PeoplePage FindEveryone(string me, int limit)
+    {
         var accounts = _accounts.UserNames;
         List<PersonStatus> people = new(Math.Min(limit, accounts.Count));
         lock (_lock)
         {
-            var matches = 0;
             foreach (var name in _online)
             {
-                if (IsCandidate(name, me, filter))
+                if (people.Count == limit)
                 {
-                    matches++;
-                    if (people.Count < limit)
-                    {
-                        people.Add(new PersonStatus(name, StatusOf(_users[name])));
-                    }
-                    else if (filter is null)
-                    {
-                        break;
-                    }
+                    break;
+                }
+
+                if (!IsMe(name, me))
+                {
+                    people.Add(new PersonStatus(name, StatusOf(_users[name])));
                 }
             }
 
-            if (filter is null)
+            // Walk the offline names only as far as the page needs.
+            for (var i = 0; i < accounts.Count && people.Count < limit; i++)
             {
-                // Everyone but me matches; walk the offline names only as far as the page needs.
-                matches = accounts.Count - (_accounts.TryGetUserName(me, out _) ? 1 : 0);
-                for (var i = 0; i < accounts.Count && people.Count < limit; i++)
+                if (!IsOnlineLocked(accounts[i]) && !IsMe(accounts[i], me))
                 {
-                    if (!IsOnline(accounts[i]) && IsCandidate(accounts[i], me, null))
-                    {
-                        people.Add(new PersonStatus(accounts[i], PresenceStatus.Offline));
-                    }
+                    people.Add(new PersonStatus(accounts[i], PresenceStatus.Offline));
                 }
             }
-            else
+        }
+
+        return new PeoplePage(people, accounts.Count - (_accounts.TryGetUserName(me, out _) ? 1 : 0));
+    }
+
+    // A search tests every account's name, so it does that before taking the lock: the directory is an immutable
+    // snapshot (signed-in users are all in it). Under the lock it only looks up the presence of the matches, or
+    // walks the online names if they are fewer, and stops once the page is full.
+    private PeoplePage FindMatching(string me, string filter, int limit)
+    {
+        var accounts = _accounts.UserNames;
+        var matches = ArrayPool<string>.Shared.Rent(accounts.Count);
+        var count = 0;
+        try
+        {
+            foreach (var name in accounts)
             {
-                // The name test first, as it rules out most accounts; then a hash look-up, not the sorted set's.
-                foreach (var name in accounts)
+                if (!IsMe(name, me) && name.Contains(filter, StringComparison.OrdinalIgnoreCase))
                 {
-                    if (IsCandidate(name, me, filter) && !IsOnline(name))
+                    matches[count++] = name;
+                }
+            }
+
+            List<PersonStatus> people = new(Math.Min(limit, count));
+            lock (_lock)
+            {
+                if (_online.Count < count)
+                {
+                    foreach (var name in _online)
                     {
-                        matches++;
-                        if (people.Count < limit)
+                        if (people.Count == limit)
                         {
-                            people.Add(new PersonStatus(name, PresenceStatus.Offline));
+                            break;
+                        }
+
+                        if (!IsMe(name, me) && name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+                        {
+                            people.Add(new PersonStatus(name, StatusOf(_users[name])));
                         }
                     }
                 }
+                else
+                {
+                    for (var i = 0; i < count && people.Count < limit; i++)
+                    {
+                        if (_users.TryGetValue(matches[i], out var user) && user.Online)
+                        {
+                            people.Add(new PersonStatus(matches[i], StatusOf(user)));
+                        }
+                    }
+                }
+
+                for (var i = 0; i < count && people.Count < limit; i++)
+                {
+                    if (!IsOnlineLocked(matches[i]))
+                    {
+                        people.Add(new PersonStatus(matches[i], PresenceStatus.Offline));
+                    }
+                }
             }
 
-            return new PeoplePage(people, matches);
+            return new PeoplePage(people, count);
         }
-
-        // Under the lock: the same as _online.Contains(name), which FindInvariantViolations checks.
-        bool IsOnline(string name) => _users.TryGetValue(name, out var user) && user.Online;
-
-        static bool IsCandidate(string name, string me, string? filter) =>
-            !string.Equals(name, me, StringComparison.OrdinalIgnoreCase)
-            && (filter is null || name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+        finally
+        {
+            Array.Clear(matches, 0, count);
+            ArrayPool<string>.Shared.Return(matches);
+        }
     }
+
+    // Under the lock: the same as _online.Contains(name), which FindInvariantViolations checks.
+    private bool IsOnlineLocked(string name) => _users.TryGetValue(name, out var user) && user.Online;
+
+    private static bool IsMe(string name, string me) => string.Equals(name, me, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A person's status as others see it (offline when unknown or gone).</summary>
     internal PresenceStatus StatusOf(string userName)
