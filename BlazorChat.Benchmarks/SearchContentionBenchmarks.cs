@@ -4,18 +4,16 @@ using BlazorChat.Chat;
 namespace BlazorChat.Benchmarks;
 
 /// <summary>
-/// A message sent in one chat while, on another thread, someone searches the people list without pause (10,000
-/// accounts, 1,000 online, one screen of 20 per search). A send waits for the router's lock whenever a search holds
-/// it, so the time per send shows how long searches keep messages waiting.
+/// A message sent in one chat while, on another thread, someone searches the people list without pause (the
+/// directory of <see cref="PeopleBenchmarks"/>, one screen of 20 per search). A send waits for the router's lock
+/// whenever a search holds it, so the time per send shows how long searches keep messages waiting.
 /// </summary>
 [MemoryDiagnoser]
 public class SearchContentionBenchmarks
 {
-    private const int Accounts = 10_000;
-    private const int Online = 1_000;
     private const string Text = "hello, how are you?";
 
-    private readonly List<ChatConnection> _connections = [];
+    private List<ChatConnection> _connections = [];
     private ChatConnection _sender = null!;
     private Thread? _searcher;
     private volatile bool _stopping;
@@ -26,11 +24,7 @@ public class SearchContentionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var router = RouterFactory.Create(Accounts);
-        for (var i = 0; i < Online; i++)
-        {
-            _connections.Add(router.Connect(RouterFactory.UserName(i * (Accounts / Online)), RouterFactory.Ignore));
-        }
+        _connections = PeopleBenchmarks.OpenDirectory();
 
         // Two of the online people chat; a third searches.
         _sender = _connections[1];
