@@ -121,8 +121,10 @@ public static class BlazorChatExtensions
 
         // On SIGTERM, browsers whose circuits close try to reconnect at once; Kestrel would wait up to 30 s
         // for those connections. Chats live in memory and end with the process anyway, so stop sooner.
-        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
-            host.ShutdownTimeout = configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(5)));
+        services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
+        services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>((host, hosting) =>
+            host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
 
         // Chat: the router is the one stateful singleton; each circuit gets its own ChatCircuit.
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();

@@ -37,7 +37,7 @@ public static class SecurityHeaders
     /// </summary>
     public static IApplicationBuilder UseSameOriginCircuits(this IApplicationBuilder app, IConfiguration configuration)
     {
-        var allowed = configuration.GetSection("Security:AllowedOrigins").Get<string[]>() ?? [];
+        var allowed = AllowedOrigins(configuration.GetSection("Security:AllowedOrigins").Get<string[]>() ?? []);
         return app.Use((context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/_blazor")
@@ -52,6 +52,23 @@ public static class SecurityHeaders
             return next(context);
         });
     }
+
+    /// <summary>
+    /// The configured origins as a browser sends them (scheme://host[:port]; a trailing slash is dropped). Anything
+    /// else, such as a path, would never match a browser's Origin and silently refuse that site's pages, so it
+    /// stops start-up with the entry named.
+    /// </summary>
+    internal static string[] AllowedOrigins(IEnumerable<string> configured) =>
+    [
+        .. configured.Select(entry =>
+            Uri.TryCreate(entry, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0
+                ? uri.GetLeftPart(UriPartial.Authority)
+                : throw new InvalidOperationException(
+                    $"Security:AllowedOrigins: '{entry}' is not an origin; write it as a browser sends it, scheme://host[:port] "
+                    + "with nothing after the host (for example https://chat.example.com)."))
+    ];
 
     // Host and port only: behind a TLS-terminating proxy the page is https while this request is http.
     private static bool IsSameOrigin(HttpRequest request, StringValues origin) =>

@@ -1,0 +1,71 @@
+using System.Net;
+using BlazorChat.Hosting;
+using BlazorChat.Tests.EndToEnd;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BlazorChat.Tests.Hosting;
+
+/// <summary>A setting out of range stops start-up with the setting named; a good one takes effect.</summary>
+public sealed class SettingsTests
+{
+    [Theory]
+    [InlineData("Chat:MaxMessageLength", "0")]
+    [InlineData("Chat:LeaveGrace", "-00:00:01")]
+    [InlineData("Chat:ReconnectGrace", "01:00:00")]
+    [InlineData("Chat:MaxPicksPerMinute", "-1")]
+    [InlineData("Accounts:PasswordHashIterations", "1000")]
+    [InlineData("Accounts:LockoutDuration", "00:00:00")]
+    [InlineData("Hosting:ShutdownTimeout", "-00:00:01")]
+    [InlineData("Security:AllowedOrigins:0", "https://chat.example.com/app")]
+    [InlineData("Security:AllowedOrigins:0", "chat.example.com")]
+    public async Task OutOfRange_StopsStartUp_NamingTheSetting(string key, string value)
+    {
+        await using var server = new BlazorChatServer(new Dictionary<string, string> { [key] = value });
+
+        var error = Record.Exception(server.Start);
+
+        Assert.NotNull(error);
+        var setting = key.EndsWith(":0", StringComparison.Ordinal) ? key[..^2] : key;
+        Assert.Contains(setting, Messages(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShutdownTimeout_IsTheHostsOwn()
+    {
+        await using var server = new BlazorChatServer(new Dictionary<string, string> { ["Hosting:ShutdownTimeout"] = "00:00:12" });
+
+        Assert.Equal(TimeSpan.FromSeconds(12), server.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
+    }
+
+    [Theory]
+    [InlineData("https://chat.example.com/", "https://chat.example.com", HttpStatusCode.OK)]
+    [InlineData("HTTPS://Chat.Example.com:443", "https://chat.example.com", HttpStatusCode.OK)]
+    [InlineData("https://chat.example.com", "https://other.example.com", HttpStatusCode.Forbidden)]
+    [InlineData("https://chat.example.com", "http://chat.example.com", HttpStatusCode.Forbidden)]
+    public async Task AllowedOrigin_AsWritten_LetsOnlyThatSitesPagesOpenTheHub(string configured, string origin, HttpStatusCode expected)
+    {
+        await using var server = new BlazorChatServer(new Dictionary<string, string> { ["Security:AllowedOrigins:0"] = configured });
+        server.Start();
+        using var client = server.CreateBrowserLikeClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1");
+        request.Headers.Add("Origin", origin);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public void AllowedOrigins_AreKeptAsBrowsersSendThem()
+    {
+        Assert.Equal(["https://chat.example.com", "http://localhost:8080"], SecurityHeaders.AllowedOrigins(["https://chat.example.com/", "http://localhost:8080"]));
+    }
+
+    private static string Messages(Exception error) => error switch
+    {
+        AggregateException aggregate => string.Join(" | ", aggregate.InnerExceptions.Select(Messages)),
+        { InnerException: { } inner } => error.Message + " | " + Messages(inner),
+        _ => error.Message,
+    };
+}
