@@ -256,8 +256,8 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task PartnerNetworkDropsForGood_TheOtherSideIsToldTheyLeftOnceTheGraceRunsOut()
     {
-        // Longer than the spread of the server's drop detection, so a partner told without the grace (5-10 s) and
-        // one told after it (13-18 s) cannot overlap.
+        // Longer than the spread of the server's drop detection, so a partner told without the grace (5-11 s: the
+        // server checks for silence about once a second) and one told after it (13-19.5 s) cannot overlap.
         var grace = TimeSpan.FromSeconds(8);
         await using var server = new BlazorChatServer(new Dictionary<string, string> { ["Chat:ReconnectGrace"] = "00:00:08" });
         server.Start();

@@ -57,9 +57,30 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void AllowedOrigins_AreKeptAsBrowsersSendThem()
+    public async Task AllowedOrigins_GivenAsOneValue_AreEachAllowed()
     {
-        Assert.Equal(["https://chat.example.com", "http://localhost:8080"], SecurityHeaders.AllowedOrigins(["https://chat.example.com/", "http://localhost:8080"]));
+        // As an environment variable (Security__AllowedOrigins) or --Security:AllowedOrigins gives them.
+        await using var server = new BlazorChatServer(new Dictionary<string, string> { ["Security:AllowedOrigins"] = "https://chat.example.com, https://other.example.com/" });
+        server.Start();
+        using var client = server.CreateBrowserLikeClient();
+
+        foreach (var (origin, expected) in new[] { ("https://chat.example.com", HttpStatusCode.OK), ("https://other.example.com", HttpStatusCode.OK), ("https://third.example.com", HttpStatusCode.Forbidden) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1");
+            request.Headers.Add("Origin", origin);
+            Assert.Equal(expected, (await client.SendAsync(request)).StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("https://chat.example.com/", "https://chat.example.com")]
+    [InlineData("http://localhost:8080", "http://localhost:8080")]
+    [InlineData("HTTPS://Chat.Example.COM:443", "https://chat.example.com")]
+    [InlineData("https://Bücher.example", "https://xn--bcher-kva.example")]
+    [InlineData("http://[::1]:5080/", "http://[::1]:5080")]
+    public void AllowedOrigin_IsKeptAsBrowsersSendIt(string configured, string kept)
+    {
+        Assert.Equal([kept], SecurityHeaders.AllowedOrigins([configured]));
     }
 
     private static string Messages(Exception error) => error switch

@@ -37,7 +37,7 @@ public static class SecurityHeaders
     /// </summary>
     public static IApplicationBuilder UseSameOriginCircuits(this IApplicationBuilder app, IConfiguration configuration)
     {
-        var allowed = AllowedOrigins(configuration.GetSection("Security:AllowedOrigins").Get<string[]>() ?? []);
+        var allowed = AllowedOrigins(configuration.GetSection("Security:AllowedOrigins"));
         return app.Use((context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/_blazor")
@@ -54,21 +54,36 @@ public static class SecurityHeaders
     }
 
     /// <summary>
-    /// The configured origins as a browser sends them (scheme://host[:port]; a trailing slash is dropped). Anything
-    /// else, such as a path, would never match a browser's Origin and silently refuse that site's pages, so it
-    /// stops start-up with the entry named.
+    /// The configured origins as a browser sends them: scheme://host[:port], the host in its ASCII (punycode) form,
+    /// the default port left out, a trailing slash dropped. They may be listed (Security:AllowedOrigins:0, :1, …) or
+    /// given as one comma-separated value, as an environment variable or the command line naturally does. Anything
+    /// else, such as a path, would never match a browser's Origin and silently refuse that site's pages, so it stops
+    /// start-up with the entry named.
     /// </summary>
-    internal static string[] AllowedOrigins(IEnumerable<string> configured) =>
-    [
-        .. configured.Select(entry =>
-            Uri.TryCreate(entry, UriKind.Absolute, out var uri)
-            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0
-                ? uri.GetLeftPart(UriPartial.Authority)
-                : throw new InvalidOperationException(
-                    $"Security:AllowedOrigins: '{entry}' is not an origin; write it as a browser sends it, scheme://host[:port] "
-                    + "with nothing after the host (for example https://chat.example.com)."))
-    ];
+    internal static string[] AllowedOrigins(IConfigurationSection section)
+    {
+        string[] listed = section.Get<string[]>() ?? [];
+        var given = section.Value?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return AllowedOrigins([.. listed, .. given]);
+    }
+
+    internal static string[] AllowedOrigins(IEnumerable<string> configured) => [.. configured.Select(Origin)];
+
+    private static string Origin(string entry)
+    {
+        if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"Security:AllowedOrigins: '{entry}' is not an origin; write it as a browser sends it, scheme://host[:port] "
+                + "with nothing after the host (for example https://chat.example.com).");
+        }
+
+        // Browsers send an international name in punycode; an IPv6 address keeps its brackets (Host has them).
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        return uri.IsDefaultPort ? $"{uri.Scheme}://{host}" : $"{uri.Scheme}://{host}:{uri.Port}";
+    }
 
     // Host and port only: behind a TLS-terminating proxy the page is https while this request is http.
     private static bool IsSameOrigin(HttpRequest request, StringValues origin) =>
