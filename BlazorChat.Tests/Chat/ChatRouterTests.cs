@@ -388,6 +388,7 @@ public sealed class ChatRouterTests
     public async Task Dispose_LastConnectionOfPartner_TellsTheOtherTheyLeft()
     {
         var pair = await _fixture.PairAsync("hamza", "karam");
+        await RouterFixture.UntilIdleAsync(pair.A);
         var seen = pair.AEvents.Count;
 
         pair.B.Dispose();
@@ -664,6 +665,7 @@ public sealed class ChatRouterTests
         Assert.Equal([new("hamza", PresenceStatus.Waiting), new("karam", PresenceStatus.Online)], hira.FindPeople(null, 2).People);
         karam.Pick("hamza");
         Assert.Equal([new("hamza", PresenceStatus.InChat), new("karam", PresenceStatus.InChat)], hira.FindPeople(null, 2).People);
+        await RouterFixture.UntilIdleAsync(hira);
         var seen = hiraEvents.Count;
         hamza.Dispose();
         PersonStatus[] afterHamzaLeft = [new("karam", PresenceStatus.Online), new("hamza", PresenceStatus.Offline)];

@@ -40,6 +40,20 @@ public sealed class RouterFixture
     }
 
     /// <summary>Connects both users and pairs them, waiting until both have been told.</summary>
+    /// <summary>
+    /// Waits until everything posted to <paramref name="connection"/> has been handled, so that the next change's
+    /// people-list notice is its own (a notice posted while another still waits is merged into it).
+    /// </summary>
+    public static async Task UntilIdleAsync(ChatConnection connection)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!connection.IsIdle)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{connection.UserName}'s tab still had events to handle after 10 s");
+            await Task.Delay(1);
+        }
+    }
+
     public async Task<Pair> PairAsync(string first, string second)
     {
         var a = Connect(first);

@@ -1,5 +1,6 @@
 using BlazorChat.Chat;
 using BlazorChat.Components.Chat;
+using BlazorChat.Tests.Chat;
 using Microsoft.JSInterop;
 
 namespace BlazorChat.Tests.Components;
@@ -35,6 +36,7 @@ public sealed class ChatPageTests : ComponentTestContext
         var (karam, karamEvents) = Fixture.Connect("karam");
         var cut = Render<ChatPage>();
         Assert.Equal(2, Router.ConnectionCount);
+        await RouterFixture.UntilIdleAsync(karam);
         var seen = karamEvents.Count;
 
         await DisposeComponentsAsync();

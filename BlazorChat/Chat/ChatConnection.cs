@@ -70,6 +70,22 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     /// <summary>The first <paramref name="limit"/> people this user may pick (see <see cref="ChatRouter"/>), read now.</summary>
     public PeoplePage FindPeople(string? filter, int limit) => _router.FindPeople(this, filter, limit);
 
+    /// <summary>
+    /// Whether everything posted to this tab so far has been handed to its subscriber and finished. For tests: a
+    /// people-list notice posted while another still waits is merged into it, so a test that wants to see the notice
+    /// a change causes waits for this first.
+    /// </summary>
+    internal bool IsIdle
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return !_delivering && _outbox.Count == 0;
+            }
+        }
+    }
+
     /// <summary>Someone's status as this user sees it now. For tests; the list reads <see cref="FindPeople"/>.</summary>
     internal PresenceStatus StatusOf(string userName) => _router.StatusOf(userName);
 
