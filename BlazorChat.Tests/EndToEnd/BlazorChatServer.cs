@@ -69,6 +69,16 @@ public sealed class BlazorChatServer : WebApplicationFactory<Program>
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
     }
 
+    /// <summary>The status of the first request a page of <paramref name="origin"/> makes to open its live connection.</summary>
+    public async Task<HttpStatusCode> OpenHubFromAsync(string origin)
+    {
+        using var client = CreateBrowserLikeClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1");
+        request.Headers.Add("Origin", origin);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
     public HttpClient CreateBrowserLikeClient(CookieContainer? cookies = null) =>
         new(new HttpClientHandler
         {

@@ -49,25 +49,13 @@ public sealed class SecurityHeadersTests(ServerFixture fixture) : IClassFixture<
     [InlineData("null")]
     public async Task BlazorHub_FromAnotherSite_IsRefused(string origin)
     {
-        using var client = fixture.Server.CreateBrowserLikeClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1");
-        request.Headers.Add("Origin", origin);
-
-        var response = await client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, await fixture.Server.OpenHubFromAsync(origin));
     }
 
     [Fact]
     public async Task BlazorHub_FromThisSite_IsAccepted()
     {
-        using var client = fixture.Server.CreateBrowserLikeClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1");
-        request.Headers.Add("Origin", fixture.Server.BaseAddress.GetLeftPart(UriPartial.Authority));
-
-        var response = await client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await fixture.Server.OpenHubFromAsync(fixture.Server.BaseAddress.GetLeftPart(UriPartial.Authority)));
     }
 }
 

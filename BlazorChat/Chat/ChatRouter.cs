@@ -312,7 +312,7 @@ public sealed class ChatRouter
         {
             foreach (var name in accounts)
             {
-                if (!IsMe(name, me) && name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+                if (IsMatch(name, me, filter))
                 {
                     matches[count++] = name;
                 }
@@ -330,7 +330,7 @@ public sealed class ChatRouter
                             break;
                         }
 
-                        if (!IsMe(name, me) && name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+                        if (IsMatch(name, me, filter))
                         {
                             people.Add(new PersonStatus(name, StatusOf(_users[name])));
                         }
@@ -369,6 +369,9 @@ public sealed class ChatRouter
     private bool IsOnlineLocked(string name) => _users.TryGetValue(name, out var user) && user.Online;
 
     private static bool IsMe(string name, string me) => string.Equals(name, me, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsMatch(string name, string me, string filter) =>
+        !IsMe(name, me) && name.Contains(filter, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A person's status as others see it (offline when unknown or gone).</summary>
     internal PresenceStatus StatusOf(string userName)

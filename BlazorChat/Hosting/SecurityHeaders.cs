@@ -64,12 +64,11 @@ public static class SecurityHeaders
     {
         string[] listed = section.Get<string[]>() ?? [];
         var given = section.Value?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
-        return AllowedOrigins([.. listed, .. given]);
+        return [.. listed.Concat(given).Select(Origin)];
     }
 
-    internal static string[] AllowedOrigins(IEnumerable<string> configured) => [.. configured.Select(Origin)];
-
-    private static string Origin(string entry)
+    /// <summary>One configured origin as a browser sends it; anything else stops start-up.</summary>
+    internal static string Origin(string entry)
     {
         if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
