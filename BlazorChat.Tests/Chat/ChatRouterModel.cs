@@ -138,20 +138,15 @@ internal sealed class ChatRouterModel
             return End(tab) ? SendStatus.Ended : tab.Attached ? SendStatus.NotInChat : SendStatus.Disconnected;
         }
 
-        if (letters.Length == 0)
-        {
-            return SendStatus.Ignored;
-        }
-
-        // What a reader counts as characters, and at most four UTF-16 units for each.
-        if (new StringInfo(clean).LengthInTextElements > _options.MaxMessageLength || clean.Length > 4 * _options.MaxMessageLength)
-        {
-            return SendStatus.TooLong;
-        }
-
         if (!tab.Attached)
         {
             return SendStatus.Disconnected;
+        }
+
+        // Every send but the end command takes from the allowance, whatever becomes of it.
+        if (!TakeSendAllowance(tab.User))
+        {
+            return SendStatus.TooFast;
         }
 
         if (tab.User.Conversation is not { } conversation)
@@ -159,14 +154,22 @@ internal sealed class ChatRouterModel
             return SendStatus.NotInChat;
         }
 
-        if (!TakeSendAllowance(tab.User))
+        // What a reader counts as characters (a character of more than ten code points counts once more for each one
+        // past them), and at most four UTF-16 units for each.
+        if (Characters(clean) > _options.MaxMessageLength || clean.Length > 4 * _options.MaxMessageLength)
         {
-            return SendStatus.TooFast;
+            return SendStatus.TooLong;
+        }
+
+        if (letters.Length == 0)
+        {
+            return SendStatus.Ignored;
         }
 
         var message = new ModelMessage(conversation.Id, ++conversation.LastSequence, tab.User.Name, clean);
         conversation.Transcript.Add(message);
-        if (conversation.Transcript.Count > _options.TranscriptLimit)
+        while (conversation.Transcript.Count > 1
+            && (conversation.Transcript.Count > _options.TranscriptLimit || conversation.Transcript.Sum(m => m.Text.Length * 2L) > _options.TranscriptBytes))
         {
             conversation.Transcript.RemoveAt(0);
         }
@@ -266,6 +269,18 @@ internal sealed class ChatRouterModel
         : PresenceStatus.Online;
 
     /// <summary>A user may send MaxMessagesPerSecond messages at once, and the allowance refills at that rate.</summary>
+    private static int Characters(string text)
+    {
+        var count = 0;
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
+        {
+            count += 1 + Math.Max(0, elements.GetTextElement().EnumerateRunes().Count() - 10);
+        }
+
+        return count;
+    }
+
     private bool TakeSendAllowance(ModelUser user)
     {
         var rate = _options.MaxMessagesPerSecond;

@@ -271,6 +271,63 @@ public sealed class ChatRouterTests
     }
 
     [Fact]
+    public async Task Send_FewLettersPaddedWithThousandsOfInvisibleTagCharacters_IsRefused()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        // One text element of 7,995 code points (15,990 UTF-16 units): five characters to a reader, ~32 KB to the server.
+        var padded = "hello" + string.Concat(Enumerable.Range(0, 7_990).Select(i => char.ConvertFromUtf32(0xE0020 + (i % 0x5F))));
+
+        var result = pair.A.Send(padded);
+
+        Assert.Equal(SendStatus.TooLong, result.Status);
+        Assert.Empty(pair.B.GetSnapshot().Conversation!.Messages);
+    }
+
+    [Fact]
+    public async Task Send_EmojiSequencesOfUpToTenCodePoints_CountAsOneCharacterEach()
+    {
+        // Ten characters allow 40 UTF-16 units.
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessageLength = 10, MaxMessagesPerSecond = 0 });
+        var pair = await fixture.PairAsync("hamza", "karam");
+        const string england = "🏴󠁧󠁢󠁥󠁮󠁧󠁿"; // a black flag and six tag characters: 7 code points, 14 units
+        const string kiss = "👩🏻‍❤️‍💋‍👨🏼"; // 10 code points, 15 units
+        var eleven = "e" + new string('\u0301', 10); // a letter with ten combining marks: 11 code points
+
+        Assert.Equal(SendStatus.Delivered, pair.A.Send(england + kiss).Status); // 17 code points, 2 characters
+        Assert.Equal(SendStatus.Delivered, pair.A.Send(eleven + "abcdefgh").Status); // counts as 2 + 8
+        Assert.Equal(SendStatus.TooLong, pair.A.Send(eleven + "abcdefghi").Status); // counts as 2 + 9
+    }
+
+    [Fact]
+    public async Task Send_RefusedAsTooLong_StillTakesFromTheRateLimit()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 20 });
+        var pair = await fixture.PairAsync("hamza", "karam");
+        var tooLong = new string('x', 4001);
+
+        var refused = Enumerable.Range(0, 20).Select(_ => pair.A.Send(tooLong).Status).ToList();
+        var next = pair.A.Send("hello").Status;
+
+        Assert.All(refused, status => Assert.Equal(SendStatus.TooLong, status));
+        Assert.Equal(SendStatus.TooFast, next);
+    }
+
+    [Fact]
+    public async Task Transcript_KeepsOnlyTheNewestMessagesWithinItsBytes()
+    {
+        var fixture = new RouterFixture(new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, TranscriptBytes = 64 * 1024, MaxMessagesPerSecond = 0 });
+        var pair = await fixture.PairAsync("hamza", "karam");
+
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal(SendStatus.Delivered, pair.A.Send(string.Concat(Enumerable.Repeat("👍🏽", 4_000))).Status); // 32,000 bytes each
+        }
+
+        var kept = pair.B.GetSnapshot().Conversation!.Messages;
+        Assert.Equal([4L, 5L], kept.Select(m => m.Sequence));
+    }
+
+    [Fact]
     public async Task Send_MarkupAndUnicode_ArriveExactlyAsTyped()
     {
         var pair = await _fixture.PairAsync("hamza", "karam");

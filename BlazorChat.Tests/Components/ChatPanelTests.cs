@@ -184,6 +184,32 @@ public sealed class ChatPanelTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task LongChatOfLongMessages_DrawsAQuarterMebibyteOfTextAtATime()
+    {
+        var pair = await Fixture.PairAsync("hamza", "karam");
+        for (var i = 1; i <= 50; i++)
+        {
+            pair.B.Send(i.ToString("00", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 3_998)); // 8,000 bytes
+        }
+
+        var cut = Render<ChatPanel>(p => p
+            .Add(c => c.Connection, pair.A)
+            .Add(c => c.Conversation, ChatViewState.From(pair.A.GetSnapshot()).Conversation!)
+            .Add(c => c.Me, "hamza"));
+
+        // 262,144 bytes hold 32 such messages, fewer than the hundred a step draws of short ones.
+        var shown = cut.FindAll("[data-testid=message] .message-text").Select(m => m.TextContent[..2]).ToList();
+        Assert.Equal(32, shown.Count);
+        Assert.Equal("19", shown[0]);
+        Assert.Equal("50", shown[^1]);
+
+        cut.Find("[data-testid=show-earlier]").Click();
+
+        Assert.Equal(50, cut.FindAll("[data-testid=message]").Count);
+        Assert.Empty(cut.FindAll("[data-testid=show-earlier]"));
+    }
+
+    [Fact]
     public async Task Send_RendersTheBoxOnceAndClearsIt_ASecondSendOnceMore()
     {
         var (cut, pair) = await RenderChatAsync();

@@ -9,6 +9,22 @@ public sealed class ChatViewStateTests
     private readonly RouterFixture _fixture = new();
 
     [Fact]
+    public async Task Apply_KeepsTheNewestMessagesWithinTheTranscriptsBytes_AsTheRouterDoes()
+    {
+        var pair = await _fixture.PairAsync("hamza", "karam");
+        var state = ChatViewState.From(pair.A.GetSnapshot(), maxMessages: 1000, maxBytes: 64 * 1024);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            state.Apply(new MessageReceived(pair.ConversationId, pair.B.Send(string.Concat(Enumerable.Repeat("👍🏽", 4_000))).Message!)); // 32,000 bytes
+        }
+
+        Assert.Equal([4L, 5L], state.Conversation!.Messages.Select(m => m.Sequence));
+        Assert.Equal(64_000, state.Conversation.Bytes);
+        Assert.False(state.NeedsResync);
+    }
+
+    [Fact]
     public async Task ShowSent_NextInOrder_IsShownOnce_TheRouterCopyAddsNothing()
     {
         var pair = await _fixture.PairAsync("hamza", "karam");

@@ -66,6 +66,25 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
+    public void Search_ForgedLongerThanAnyName_IsCutToANamesLengthAndNeverDrawnBack()
+    {
+        string[] many = [.. Enumerable.Range(1, 20).Select(i => $"student{i:00}"), "hamza"];
+        var fixture = new Tests.Chat.RouterFixture(users: many);
+        var hamza = fixture.Router.Connect("hamza", _ => Task.CompletedTask);
+        var cut = Render<UserList>(p => p
+            .Add(c => c.Connection, hamza)
+            .Add(c => c.State, ChatViewState.From(hamza.Initial)));
+
+        // The box's maxlength holds a browser to 32 characters; a raw client sends what it likes.
+        cut.Find("input").Input("student1" + new string('x', 60_000));
+
+        var kept = "student1" + new string('x', Data.UserNameRules.MaxLength - 8);
+        Assert.Equal(kept, cut.Find("input").GetAttribute("value"));
+        Assert.Equal($"Nobody matches “{kept}”.", cut.Find("p.mt-4").TextContent.Trim());
+        Assert.True(cut.Markup.Length < 10_000, $"the list drew {cut.Markup.Length:N0} characters");
+    }
+
+    [Fact]
     public async Task ClickChat_PicksThatUser()
     {
         var (_, karamEvents) = Fixture.Connect("karam");

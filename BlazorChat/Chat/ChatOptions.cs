@@ -6,7 +6,10 @@ public sealed class ChatOptions
 {
     public const string SectionName = "Chat";
 
-    /// <summary>Longest message accepted, in text elements (what a reader counts as characters: an emoji is one).</summary>
+    /// <summary>
+    /// Longest message accepted, in characters as a reader counts them (an emoji is one), where a character made of more
+    /// than ten code points counts once more for each one past them (see <see cref="MessageText.IsLongerThan"/>).
+    /// </summary>
     public int MaxMessageLength { get; set; } = 4000;
 
     /// <summary>How long a user whose last tab closed stays in their chat, so that a reload does not end it.</summary>
@@ -18,6 +21,12 @@ public sealed class ChatOptions
     /// <summary>Most recent messages of a conversation kept for a reload or a second tab.</summary>
     public int TranscriptLimit { get; set; } = 1000;
 
+    /// <summary>
+    /// Most bytes of message text a conversation keeps (two per UTF-16 unit, as held in memory), and so at most what
+    /// each of its tabs holds and can draw: 2 MiB is 1,000 messages of 1,000 characters, or 64 of the longest.
+    /// </summary>
+    public long TranscriptBytes { get; set; } = 2 * 1024 * 1024;
+
     /// <summary>Messages one user may send per second, across all their tabs (also the burst allowed); 0 turns the limit off.</summary>
     public int MaxMessagesPerSecond { get; set; } = 20;
 
@@ -26,6 +35,13 @@ public sealed class ChatOptions
     /// off. Each request tells the person picked and redraws everyone's people list. Answering a request is not counted.
     /// </summary>
     public int MaxPicksPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Calls one tab (circuit) may make to the server per second: its clicks, key presses and input, answers to the
+    /// server's JavaScript calls (twice this at once); faster calls are read more slowly, none is dropped. 0 turns
+    /// the budget off. Above <see cref="MaxMessagesPerSecond"/>, so that it never slows a person down.
+    /// </summary>
+    public int MaxTabEventsPerSecond { get; set; } = 30;
 }
 
 public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
@@ -53,6 +69,11 @@ public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
             failures.Add($"Chat:TranscriptLimit must be between 10 and 100000 (was {options.TranscriptLimit}).");
         }
 
+        if (options.TranscriptBytes < 64 * 1024 || options.TranscriptBytes > 1024L * 1024 * 1024)
+        {
+            failures.Add($"Chat:TranscriptBytes must be between 65536 (64 KiB) and 1073741824 (1 GiB) (was {options.TranscriptBytes}).");
+        }
+
         if (options.MaxMessagesPerSecond is < 0 or > 10_000)
         {
             failures.Add($"Chat:MaxMessagesPerSecond must be between 0 (no limit) and 10000 (was {options.MaxMessagesPerSecond}).");
@@ -61,6 +82,11 @@ public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         if (options.MaxPicksPerMinute is < 0 or > 10_000)
         {
             failures.Add($"Chat:MaxPicksPerMinute must be between 0 (no limit) and 10000 (was {options.MaxPicksPerMinute}).");
+        }
+
+        if (options.MaxTabEventsPerSecond is < 0 or > 10_000)
+        {
+            failures.Add($"Chat:MaxTabEventsPerSecond must be between 0 (no limit) and 10000 (was {options.MaxTabEventsPerSecond}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,7 +1,6 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
 using BlazorChat.Accounts;
+using BlazorChat.Data;
 using Microsoft.Extensions.Options;
 
 namespace BlazorChat.Chat;
@@ -45,8 +44,11 @@ public sealed class ChatRouter
 
     public int MaxTranscriptMessages => _options.TranscriptLimit;
 
+    /// <summary>Most bytes of text a chat's transcript keeps (see <see cref="MessageText.SizeOf"/>); a tab keeps no more.</summary>
+    public long MaxTranscriptBytes => _options.TranscriptBytes;
+
     /// <summary>Longest message in UTF-16 code units (four per allowed character): what the message box accepts.</summary>
-    public int MaxMessageUnits => _options.MaxMessageLength * 4;
+    public int MaxMessageUnits => MessageText.MaxUnits(_options.MaxMessageLength);
 
     /// <summary>Open connections (tabs) across all users.</summary>
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
@@ -171,23 +173,16 @@ public sealed class ChatRouter
 
     internal SendResult Send(ChatConnection connection, string text, long? conversationId)
     {
-        var clean = Sanitize(text);
-        if (IsEndCommand(clean))
+        var clean = MessageText.Sanitize(text);
+        if (MessageText.IsEndCommand(clean))
         {
             return End(connection, conversationId) ? new SendResult(SendStatus.Ended) : new SendResult(NotSentStatus(connection));
         }
 
-        if (ShowsNothing(clean))
-        {
-            return new SendResult(SendStatus.Ignored);
-        }
-
-        // Text elements are what a reader counts; the raw bound stops a few "characters" made of
-        // thousands of combining marks.
-        if (clean.Length > MaxMessageUnits || IsLongerThan(clean, _options.MaxMessageLength))
-        {
-            return new SendResult(SendStatus.TooLong);
-        }
+        // Judged before the lock (counting is linear in the text); the raw bound stops a few "characters" made of
+        // thousands of combining marks without counting them.
+        var tooLong = clean.Length > MaxMessageUnits || MessageText.IsLongerThan(clean, _options.MaxMessageLength);
+        var showsNothing = !tooLong && MessageText.ShowsNothing(clean);
 
         lock (_lock)
         {
@@ -197,6 +192,12 @@ public sealed class ChatRouter
                 return new SendResult(SendStatus.Disconnected);
             }
 
+            // Every send takes from the allowance, refused or not: a refusal costs the server too.
+            if (!user.Sends.TryTake(_time, _options.MaxMessagesPerSecond, _options.MaxMessagesPerSecond))
+            {
+                return new SendResult(SendStatus.TooFast);
+            }
+
             // A tab that still shows a chat which has ended sends nothing, even if another chat has begun since.
             var conversation = user.Conversation;
             if (conversation is null || (conversationId is { } shown && shown != conversation.Id))
@@ -204,18 +205,18 @@ public sealed class ChatRouter
                 return new SendResult(SendStatus.NotInChat);
             }
 
-            if (!user.Sends.TryTake(_time, _options.MaxMessagesPerSecond, _options.MaxMessagesPerSecond))
+            if (tooLong)
             {
-                return new SendResult(SendStatus.TooFast);
+                return new SendResult(SendStatus.TooLong);
+            }
+
+            if (showsNothing)
+            {
+                return new SendResult(SendStatus.Ignored);
             }
 
             var message = new ChatMessage(++conversation.LastSequence, user.Name, clean, _time.GetUtcNow());
-            // A queue, not a list: dropping the oldest of a full transcript is O(1), not a shift of every message.
-            conversation.Messages.Enqueue(message);
-            if (conversation.Messages.Count > _options.TranscriptLimit)
-            {
-                conversation.Messages.Dequeue();
-            }
+            conversation.Add(message, _options.TranscriptLimit, _options.TranscriptBytes);
 
             // The partner's tabs are handed the message first: it is theirs to receive, while the sending tab
             // has drawn it with the send (its other tabs come next; each tab's own order is all that is kept).
@@ -265,7 +266,13 @@ public sealed class ChatRouter
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         filter = string.IsNullOrWhiteSpace(filter) ? null : filter.Trim();
-        return filter is null ? FindEveryone(connection.UserName, limit) : FindMatching(connection.UserName, filter, limit);
+        return filter switch
+        {
+            null => FindEveryone(connection.UserName, limit),
+            // No name is longer: nothing to test, however long the string a tab sent.
+            { Length: > UserNameRules.MaxLength } => new PeoplePage([], 0),
+            _ => FindMatching(connection.UserName, filter, limit),
+        };
     }
 
     private PeoplePage FindEveryone(string me, int limit)
@@ -577,116 +584,6 @@ public sealed class ChatRouter
                 return _users.Count;
             }
         }
-    }
-
-    internal static bool IsEndCommand(string text)
-    {
-        if (!text.Contains('@', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        Span<char> letters = stackalloc char[EndCommand.Length];
-        var count = 0;
-        foreach (var c in text)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                continue;
-            }
-
-            if (count == letters.Length)
-            {
-                return false;
-            }
-
-            letters[count++] = c;
-        }
-
-        return count == letters.Length && letters.Equals(EndCommand, StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>
-    /// True when the text has nothing a reader would see: only white space, format characters (zero-width spaces and
-    /// joiners, byte order marks, direction marks) and control characters. Such a message would be an empty bubble.
-    /// </summary>
-    internal static bool ShowsNothing(string text)
-    {
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (!Rune.IsWhiteSpace(rune)
-                && (Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.Control) || IsDrawnFormat(rune)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-
-        // The format characters that are drawn: Unicode's Prepended_Concatenation_Mark (Arabic number signs, the end
-        // of an ayah, Syriac and Kaithi marks).
-        static bool IsDrawnFormat(Rune rune) =>
-            rune.Value is (>= 0x0600 and <= 0x0605) or 0x06DD or 0x070F or 0x0890 or 0x0891 or 0x08E2 or 0x110BD or 0x110CD;
-    }
-
-    /// <summary>Removes C0 control characters other than tab and newline; CR LF becomes LF.</summary>
-    internal static string Sanitize(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
-
-        if (!text.AsSpan().ContainsAnyInRange('\0', '\u001f'))
-        {
-            return text;
-        }
-
-        return string.Create(text.Length - CountRemoved(text), text, static (span, source) =>
-        {
-            var i = 0;
-            foreach (var c in source)
-            {
-                if (!IsRemovedControl(c))
-                {
-                    span[i++] = c;
-                }
-            }
-        });
-
-        static int CountRemoved(string s)
-        {
-            var removed = 0;
-            foreach (var c in s)
-            {
-                if (IsRemovedControl(c))
-                {
-                    removed++;
-                }
-            }
-
-            return removed;
-        }
-
-        static bool IsRemovedControl(char c) => c < '\u0020' && c != '\n' && c != '\t';
-    }
-
-    /// <summary>True when the text holds more than <paramref name="max"/> text elements (what a reader counts as characters).</summary>
-    internal static bool IsLongerThan(string text, int max)
-    {
-        // Every text element holds at least one UTF-16 unit, so a string this short needs no counting.
-        if (text.Length <= max)
-        {
-            return false;
-        }
-
-        var span = text.AsSpan();
-        for (var count = 0; count < max; count++)
-        {
-            span = span[StringInfo.GetNextTextElementLength(span)..];
-        }
-
-        return !span.IsEmpty;
     }
 
     private PickResult PickLocked(ChatConnection connection, string peerName, ref Effects effects)
@@ -1011,9 +908,24 @@ public sealed class ChatRouter
 
         public DateTimeOffset StartedAt { get; } = startedAt;
 
+        // A queue, not a list: dropping the oldest of a full transcript is O(1), not a shift of every message.
         public Queue<ChatMessage> Messages { get; } = new();
 
         public long LastSequence { get; set; }
+
+        /// <summary>What the transcript's texts weigh (<see cref="MessageText.SizeOf"/>).</summary>
+        public long Bytes { get; private set; }
+
+        /// <summary>Keeps the newest messages within both bounds; the newest is always kept.</summary>
+        public void Add(ChatMessage message, int maxMessages, long maxBytes)
+        {
+            Messages.Enqueue(message);
+            Bytes += MessageText.SizeOf(message.Text);
+            while (Messages.Count > 1 && (Messages.Count > maxMessages || Bytes > maxBytes))
+            {
+                Bytes -= MessageText.SizeOf(Messages.Dequeue().Text);
+            }
+        }
 
         public UserState PartnerOf(UserState user) => user == First ? Second : First;
     }

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ public static class BlazorChatExtensions
             .AddHubOptions(options =>
             {
                 options.MaximumReceiveMessageSize = 64 * 1024;
+                options.AddFilter<TabEventBudget>();
 
                 // Notice a vanished browser in 10 s rather than SignalR's 30 s. The browser pings every 5 s
                 // (js/blazorchat.js starts Blazor with the matching keep-alive), so a live tab never trips this.
@@ -131,6 +133,7 @@ public static class BlazorChatExtensions
         services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatMetrics>();
+        services.AddSingleton<TabEventBudget>();
         services.AddSingleton<ChatRouter>();
         services.AddScoped<ChatCircuit>();
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<ChatCircuit>());

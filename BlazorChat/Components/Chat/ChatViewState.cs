@@ -9,10 +9,12 @@ namespace BlazorChat.Components.Chat;
 public sealed class ChatViewState
 {
     private readonly int _maxMessages;
+    private readonly long _maxBytes;
 
-    private ChatViewState(ChatSnapshot snapshot, int maxMessages)
+    private ChatViewState(ChatSnapshot snapshot, int maxMessages, long maxBytes)
     {
         _maxMessages = maxMessages;
+        _maxBytes = maxBytes;
         Me = snapshot.UserName;
         Pick = snapshot.Pick;
         IncomingRequests = new HashSet<string>(snapshot.IncomingRequests, StringComparer.OrdinalIgnoreCase);
@@ -30,7 +32,17 @@ public sealed class ChatViewState
     /// <summary>Set when an event showed that something was missed; the owner should take a fresh snapshot.</summary>
     public bool NeedsResync { get; private set; }
 
-    public static ChatViewState From(ChatSnapshot snapshot, int maxMessages = 1000) => new(snapshot, maxMessages);
+    /// <summary>
+    /// What a tab shows, starting from <paramref name="snapshot"/>. It keeps the newest messages within the router's
+    /// own bounds (<see cref="ChatRouter.MaxTranscriptMessages"/>, <see cref="ChatRouter.MaxTranscriptBytes"/>), so the
+    /// tabs of a chat hold the messages its transcript holds and no older ones.
+    /// </summary>
+    public static ChatViewState From(ChatSnapshot snapshot, int maxMessages, long maxBytes) => new(snapshot, maxMessages, maxBytes);
+
+    /// <summary>What a tab shows, within the default bounds of <see cref="ChatOptions"/>.</summary>
+    public static ChatViewState From(ChatSnapshot snapshot) => From(snapshot, DefaultOptions.TranscriptLimit, DefaultOptions.TranscriptBytes);
+
+    private static readonly ChatOptions DefaultOptions = new();
 
     public void Apply(ChatEvent chatEvent)
     {
@@ -91,12 +103,7 @@ public sealed class ChatViewState
             return;
         }
 
-        conversation.Messages.Add(message);
-        conversation.LastSequence = message.Sequence;
-        if (conversation.Messages.Count > _maxMessages)
-        {
-            conversation.Messages.RemoveAt(0);
-        }
+        conversation.Add(message, _maxMessages, _maxBytes);
     }
 }
 
@@ -112,4 +119,22 @@ public sealed class ConversationView(long id, string partner, DateTimeOffset sta
 
     /// <summary>Sequence of the newest message shown (messages are numbered from 1 per conversation).</summary>
     public long LastSequence { get; set; } = messages.Count == 0 ? 0 : messages[^1].Sequence;
+
+    /// <summary>What the shown messages' texts weigh (<see cref="MessageText.SizeOf"/>).</summary>
+    public long Bytes { get; private set; } = messages.Sum(m => MessageText.SizeOf(m.Text));
+
+    /// <summary>Adds the next message and drops the oldest beyond either bound; the newest is always kept.</summary>
+    public void Add(ChatMessage message, int maxMessages, long maxBytes)
+    {
+        Messages.Add(message);
+        LastSequence = message.Sequence;
+        Bytes += MessageText.SizeOf(message.Text);
+        var drop = 0;
+        while (Messages.Count - drop > 1 && (Messages.Count - drop > maxMessages || Bytes > maxBytes))
+        {
+            Bytes -= MessageText.SizeOf(Messages[drop++].Text);
+        }
+
+        Messages.RemoveRange(0, drop);
+    }
 }
