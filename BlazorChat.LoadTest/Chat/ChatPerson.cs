@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.Encodings.Web;
-using System.Text.RegularExpressions;
 using BlazorChat.LoadTest.Protocol;
 
 namespace BlazorChat.LoadTest.Chat;
@@ -10,7 +8,7 @@ namespace BlazorChat.LoadTest.Chat;
 /// circuit, picks a partner from the user list, types into the message box and presses Enter, and
 /// recognises the stamped messages that reach their page.
 /// </summary>
-public sealed partial class ChatPerson : IAsyncDisposable
+public sealed class ChatPerson : IAsyncDisposable
 {
     public const string AllowedNotice = "you are allowed to chat now";
     public const string SearchLabel = "Search people";
@@ -52,7 +50,7 @@ public sealed partial class ChatPerson : IAsyncDisposable
     /// <summary>Opens "/" and waits until the page is live (the chat page's data-interactive="true").</summary>
     public async Task OpenChatPageAsync(CancellationToken cancellationToken)
     {
-        _circuit = new BlazorCircuit(_session, _interop, _timeout, _time) { TextRendered = OnTextRendered, MarkupRendered = OnMarkupRendered };
+        _circuit = new BlazorCircuit(_session, _interop, _timeout, _time) { TextRendered = OnTextRendered };
         await _circuit.StartAsync("", cancellationToken);
         await _circuit.WaitForAsync(
             "the chat page to become interactive",
@@ -199,19 +197,7 @@ public sealed partial class ChatPerson : IAsyncDisposable
     private static EventBinding? SendEvent(RenderedPage page) =>
         page.Document.Find(e => e.Attribute("id") == "message-input")?.Event("chatsend");
 
-    // A chat message is drawn as one piece of markup with its text HTML-encoded in div.message-text, as a
-    // browser would parse it.
-    private void OnMarkupRendered(string markup, long arrival)
-    {
-        foreach (Match match in MessageText().Matches(markup))
-        {
-            OnTextRendered(WebUtility.HtmlDecode(match.Groups[1].Value), arrival);
-        }
-    }
-
-    [GeneratedRegex("""<div class="message-text"[^>]*>(.*?)</div>""", RegexOptions.Singleline)]
-    private static partial Regex MessageText();
-
+    // A chat message's text is drawn as a text node of its own, in div.message-text.
     private void OnTextRendered(string text, long arrival)
     {
         if (!StampedMessage.TryParse(text, out var stamp) || string.Equals(stamp.Sender, UserName, StringComparison.OrdinalIgnoreCase))
