@@ -8,8 +8,12 @@ public sealed class ChatRouterConcurrencyTests
     public async Task ManyThreads_PickSendEndDisconnect_LeaveConsistentState()
     {
         string[] users = [.. Enumerable.Range(0, 12).Select(i => $"user{i}")];
-        var fixture = new RouterFixture(users: users);
+        // Tabs are opened faster than closed, so the tab limits refuse some, from four addresses.
+        var fixture = new RouterFixture(
+            new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 0, MaxPicksPerMinute = 0, MaxTabsPerUser = 40, MaxTabsPerAddress = 100 },
+            users);
         var router = fixture.Router;
+        var refused = 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
         var exceptions = 0;
 
@@ -25,7 +29,15 @@ public sealed class ChatRouterConcurrencyTests
                     switch (random.Next(8))
                     {
                         case 0 or 1:
-                            connections.Add(router.Connect(me, static _ => Task.CompletedTask));
+                            if (router.TryConnect(me, static _ => Task.CompletedTask, null, $"10.0.0.{random.Next(4)}").Connection is { } opened)
+                            {
+                                connections.Add(opened);
+                            }
+                            else
+                            {
+                                Interlocked.Increment(ref refused);
+                            }
+
                             break;
                         case 2 when connections.Count > 0:
                             var gone = connections[random.Next(connections.Count)];
@@ -67,6 +79,7 @@ public sealed class ChatRouterConcurrencyTests
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, exceptions);
+        Assert.True(refused > 0, "no tab was refused: the limits were not exercised");
         Assert.Empty(router.FindInvariantViolations());
         Assert.Equal(0, router.ConnectionCount);
         Assert.Equal(0, router.TrackedUserCount);

@@ -13,8 +13,17 @@ public sealed class RouterFixture
 
     public RouterFixture(ChatOptions? options = null, IEnumerable<string>? users = null)
     {
-        // Tests send and pick in bursts on a frozen clock, so the limits are off unless a test asks for them.
-        Options = options ?? new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero, MaxMessagesPerSecond = 0, MaxPicksPerMinute = 0 };
+        // Tests send, pick and open tabs in bursts on a frozen clock, so the limits are off unless a test asks for them,
+        // and every status change redraws the people list at once.
+        Options = options ?? new ChatOptions
+        {
+            LeaveGrace = TimeSpan.Zero,
+            ReconnectGrace = TimeSpan.Zero,
+            MaxMessagesPerSecond = 0,
+            MaxPicksPerMinute = 0,
+            MaxTabsPerUser = 1000,
+            PeopleRefreshInterval = TimeSpan.Zero,
+        };
         Accounts = new AccountDirectory(users ?? DefaultUsers);
         Metrics = new ChatMetrics(MeterFactory);
         Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, Metrics, NullLogger<ChatRouter>.Instance);

@@ -305,6 +305,77 @@ public sealed class ChatPageTests : ComponentTestContext
         Assert.Equal(PickResult.Disconnected, otherTabOfThisSignIn.Pick("karam"));
     }
 
+    [Fact]
+    public void Render_WithTheUsersTabLimitReached_SaysSoAndLeavesForThePlainPage_HoldingNoConnection()
+    {
+        Fixture.Options.MaxTabsPerUser = 2;
+        Fixture.Connect("hamza");
+        Fixture.Connect("hamza");
+        var navigation = Services.GetRequiredService<NavigationManager>();
+
+        var cut = Render<ChatPage>();
+
+        Assert.Equal("You have too many BlazorChat tabs open (2). Close one, then reload.", cut.Find("[data-testid=refused]").TextContent);
+        Assert.EndsWith("/too-many-tabs?reason=user", navigation.Uri, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll(".user-row"));
+        Assert.Equal(2, Router.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task BurstOfSixtyStatusChanges_RedrawsThePeopleListAFewTimes_AndShowsTheLast()
+    {
+        Fixture.Options.PeopleRefreshInterval = TimeSpan.FromMilliseconds(500);
+        var (karam, _) = Fixture.Connect("karam");
+        var cut = Render<ChatPage>();
+        var circuit = Services.GetRequiredService<ChatCircuit>();
+        var list = cut.FindComponent<BlazorChat.Components.Users.UserList>();
+        var before = list.RenderCount;
+
+        // 30 requests and 30 withdrawals, 10 ms apart, each handled by the tab before the next.
+        for (var i = 0; i < 60; i++)
+        {
+            Assert.True(i % 2 == 0 ? karam.Pick("hira") == PickResult.Waiting : karam.Withdraw());
+            await UntilIdleAsync(circuit);
+            Fixture.Time.Advance(TimeSpan.FromMilliseconds(10));
+            await UntilIdleAsync(circuit);
+        }
+
+        Fixture.Time.Advance(TimeSpan.FromMilliseconds(500));
+
+        cut.WaitForAssertion(() => Assert.Equal("online", cut.Find("[data-user=karam] .user-status").TextContent));
+        await UntilIdleAsync(circuit);
+        var renders = list.RenderCount - before;
+        Assert.True(renders <= 3, $"{renders} people-list renders for 60 status changes in 600 ms");
+    }
+
+    [Fact]
+    public async Task CircuitHandedAnotherSignIn_ClosesTheTabsConnection_AndLeavesForSignIn()
+    {
+        var (otherTab, _) = Fixture.Connect("hamza", "hamza-session");
+        var cut = Render<ChatPage>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        Assert.Equal(2, Router.ConnectionCount);
+
+        // What Blazor does when a circuit is reconnected over another cookie: it hands the circuit that user.
+        Authorization.SetAuthorized("karam");
+        Authorization.SetClaims(new System.Security.Claims.Claim(BlazorChat.Accounts.AccountClaims.SessionId, "karam-session"));
+
+        await Task.Run(() => cut.WaitForAssertion(() => Assert.EndsWith("/signin", navigation.Uri, StringComparison.Ordinal)));
+        Assert.Equal(1, Router.ConnectionCount);
+        Assert.Equal(PresenceStatus.Offline, Router.StatusOf("karam"));
+        Assert.Equal(PickResult.Waiting, otherTab.Pick("hira"));
+    }
+
+    private static async Task UntilIdleAsync(ChatCircuit circuit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!circuit.IsIdle)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the tab still had events to handle after 10 s");
+            await Task.Delay(1);
+        }
+    }
+
     /// <summary>Karam picks hamza, hamza picks karam on the page: the page shows the chat.</summary>
     private async Task<(IRenderedComponent<ChatPage> Cut, ChatConnection Karam, Tests.Chat.EventRecorder KaramEvents)> RenderPairedWithKaramAsync()
     {

@@ -29,6 +29,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Fixture.Router);
         Services.AddSingleton<TimeProvider>(Fixture.Time);
         Services.AddScoped<ChatCircuit>();
+        Services.AddSingleton<Microsoft.AspNetCore.Http.IHttpContextAccessor>(new Microsoft.AspNetCore.Http.HttpContextAccessor());
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(signedInAs);
         Authorization.SetClaims(new System.Security.Claims.Claim(AccountClaims.SessionId, $"{signedInAs}-session"));

@@ -21,13 +21,16 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     private bool _delivering;                    // guarded by _sync
     private bool _closed;                        // guarded by _sync
     private int _disposed;
-    private int _peopleChangedQueued;
+    private int _peopleChangedQueued;            // 1 from a people-list notice being posted or scheduled until it is delivered
+    private long _peopleShownAt;                 // when the last one was delivered (TimeProvider timestamp); 0: never
+    private ITimer? _peopleTimer;                // guarded by _sync
 
-    internal ChatConnection(ChatRouter router, string userName, string? sessionId, Func<ChatEvent, Task> onEvent, ILogger logger)
+    internal ChatConnection(ChatRouter router, string userName, string? sessionId, string? clientAddress, Func<ChatEvent, Task> onEvent, ILogger logger)
     {
         _router = router;
         UserName = userName;
         SessionId = sessionId;
+        ClientAddress = clientAddress;
         _onEvent = onEvent;
         _logger = logger;
     }
@@ -36,6 +39,9 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
 
     /// <summary>The sign-in this tab belongs to (from the auth cookie), so signing out closes exactly its tabs.</summary>
     public string? SessionId { get; }
+
+    /// <summary>Where the tab connected from, as counted against the per-address limit; null when not known.</summary>
+    internal string? ClientAddress { get; }
 
     /// <summary>The user's state at the moment this connection opened; events that follow are changes to it.</summary>
     public ChatSnapshot Initial { get; internal set; } = null!;
@@ -129,12 +135,37 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     }
 
     // Called under the router's lock. At most one PeopleChanged waits in the queue: the subscriber reads the
-    // current list when it gets it, so a second notice behind the first would tell it nothing new.
+    // current list when it gets it, so a second notice behind the first would tell it nothing new. And at most one
+    // is delivered per PeopleRefreshInterval: a burst of changes (someone picking and withdrawing as fast as allowed,
+    // a crowd signing in) redraws each tab's list a few times a second, not once per change, while the notice that
+    // comes due at the end of the interval shows the last change.
     internal void PostPeopleChanged()
     {
-        if (Interlocked.Exchange(ref _peopleChangedQueued, 1) == 0)
+        if (Interlocked.Exchange(ref _peopleChangedQueued, 1) == 1)
+        {
+            return;
+        }
+
+        var shownAt = Volatile.Read(ref _peopleShownAt);
+        var wait = shownAt == 0 ? TimeSpan.Zero : _router.PeopleRefreshInterval - _router.Time.GetElapsedTime(shownAt);
+        if (wait <= TimeSpan.Zero)
         {
             Post(PeopleChanged.Instance);
+            return;
+        }
+
+        lock (_sync)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            // The notice carries nothing but "look again", so posting it from the timer, outside the router's lock and
+            // out of order with other events, is safe.
+            _peopleTimer ??= _router.Time.CreateTimer(
+                static state => ((ChatConnection)state!).Post(PeopleChanged.Instance), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _peopleTimer.Change(wait, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -147,6 +178,7 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
         lock (_sync)
         {
             _closed = true;
+            _peopleTimer?.Dispose();
         }
     }
 
@@ -178,7 +210,9 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
 
                 if (chatEvent is PeopleChanged)
                 {
-                    // Cleared before the subscriber reads the list: a change from now on queues a new notice.
+                    // Cleared before the subscriber reads the list: a change from now on queues a new notice, due one
+                    // interval after this one.
+                    Volatile.Write(ref _peopleShownAt, _router.Time.GetTimestamp());
                     Volatile.Write(ref _peopleChangedQueued, 0);
                 }
 

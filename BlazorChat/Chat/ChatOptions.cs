@@ -42,6 +42,24 @@ public sealed class ChatOptions
     /// the budget off. Above <see cref="MaxMessagesPerSecond"/>, so that it never slows a person down.
     /// </summary>
     public int MaxTabEventsPerSecond { get; set; } = 30;
+
+    /// <summary>
+    /// Chat tabs one account may have open at once (every tab is a live page on the server that every status change
+    /// reaches); a tab beyond it is refused with a message.
+    /// </summary>
+    public int MaxTabsPerUser { get; set; } = 20;
+
+    /// <summary>
+    /// Chat tabs one client address (an IPv6 /64) may have open at once, across all accounts; 0 turns the limit off.
+    /// High, since a campus or a mobile network puts many people behind one address.
+    /// </summary>
+    public int MaxTabsPerAddress { get; set; } = 1000;
+
+    /// <summary>
+    /// The shortest time between two redraws of one tab's people list: a burst of status changes is shown once it
+    /// settles (the last change always is), not once per change. Zero redraws on every change.
+    /// </summary>
+    public TimeSpan PeopleRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
@@ -87,6 +105,21 @@ public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         if (options.MaxTabEventsPerSecond is < 0 or > 10_000)
         {
             failures.Add($"Chat:MaxTabEventsPerSecond must be between 0 (no limit) and 10000 (was {options.MaxTabEventsPerSecond}).");
+        }
+
+        if (options.MaxTabsPerUser is < 1 or > 1000)
+        {
+            failures.Add($"Chat:MaxTabsPerUser must be between 1 and 1000 (was {options.MaxTabsPerUser}).");
+        }
+
+        if (options.MaxTabsPerAddress is < 0 or > 1_000_000)
+        {
+            failures.Add($"Chat:MaxTabsPerAddress must be between 0 (no limit) and 1000000 (was {options.MaxTabsPerAddress}).");
+        }
+
+        if (options.PeopleRefreshInterval < TimeSpan.Zero || options.PeopleRefreshInterval > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"Chat:PeopleRefreshInterval must be between 00:00:00 and 00:00:10 (was {options.PeopleRefreshInterval}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -19,6 +19,23 @@ public enum PickResult
     Disconnected,
 }
 
+public enum ConnectStatus
+{
+    Connected,
+
+    /// <summary>The user already has <see cref="ChatOptions.MaxTabsPerUser"/> tabs open; nothing was opened.</summary>
+    TooManyTabs,
+
+    /// <summary>The tab's address already has <see cref="ChatOptions.MaxTabsPerAddress"/> tabs open; nothing was opened.</summary>
+    TooManyTabsFromAddress,
+
+    /// <summary>The tab's sign-in has ended (its circuit finds this before asking the router); nothing was opened.</summary>
+    SignedOut,
+}
+
+/// <summary>What opening a tab's connection gave: the connection, or why there is none.</summary>
+public readonly record struct ConnectResult(ConnectStatus Status, ChatConnection? Connection = null);
+
 public enum SendStatus
 {
     Delivered,

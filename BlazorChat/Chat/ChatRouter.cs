@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using BlazorChat.Accounts;
 using BlazorChat.Data;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,9 @@ public sealed class ChatRouter
 
     // Who is online, in display order, so a tab can show the first few without looking at everyone.
     private readonly SortedSet<string> _online = new(StringComparer.OrdinalIgnoreCase);
+
+    // Open tabs per client address, for the per-address cap; an address with none has no entry.
+    private readonly Dictionary<string, int> _tabsByAddress = new(StringComparer.Ordinal);
     private readonly AccountDirectory _accounts;
     private readonly ChatOptions _options;
     private readonly TimeProvider _time;
@@ -53,11 +57,33 @@ public sealed class ChatRouter
     /// <summary>Open connections (tabs) across all users.</summary>
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
+    /// <summary>Tabs one user may have open at once (see <see cref="ChatOptions.MaxTabsPerUser"/>).</summary>
+    public int MaxTabsPerUser => _options.MaxTabsPerUser;
+
+    /// <summary>Tabs one client address may have open at once; 0 is no limit (see <see cref="ChatOptions.MaxTabsPerAddress"/>).</summary>
+    public int MaxTabsPerAddress => _options.MaxTabsPerAddress;
+
+    internal TimeSpan PeopleRefreshInterval => _options.PeopleRefreshInterval;
+
     /// <summary>
-    /// Opens a connection for a signed-in user. The caller must take <paramref name="userName"/> and
-    /// <paramref name="sessionId"/> from the authenticated principal, never from anything the browser sent.
+    /// Opens a connection for a signed-in user, who must have fewer than <see cref="MaxTabsPerUser"/> open. The caller
+    /// must take <paramref name="userName"/> and <paramref name="sessionId"/> from the authenticated principal, never
+    /// from anything the browser sent.
     /// </summary>
     public ChatConnection Connect(string userName, Func<ChatEvent, Task> onEvent, string? sessionId = null)
+    {
+        var result = TryConnect(userName, onEvent, sessionId, clientAddress: null);
+        return result.Connection ?? throw new InvalidOperationException($"{userName} already has {_options.MaxTabsPerUser} tabs open.");
+    }
+
+    /// <summary>
+    /// Opens a connection for a signed-in user, unless the user already has <see cref="MaxTabsPerUser"/> tabs open or
+    /// <paramref name="clientAddress"/> (null: not known, not counted) has <see cref="MaxTabsPerAddress"/>: every tab
+    /// is told of every status change, so their number is what one account or address can make everyone pay for.
+    /// The caller must take <paramref name="userName"/> and <paramref name="sessionId"/> from the authenticated
+    /// principal and <paramref name="clientAddress"/> from the connection, never from anything the browser sent.
+    /// </summary>
+    public ConnectResult TryConnect(string userName, Func<ChatEvent, Task> onEvent, string? sessionId, string? clientAddress)
     {
         ArgumentNullException.ThrowIfNull(onEvent);
         if (!_accounts.TryGetUserName(userName, out var canonical))
@@ -67,15 +93,32 @@ public sealed class ChatRouter
 
         lock (_lock)
         {
-            if (!_users.TryGetValue(canonical, out var user))
+            _users.TryGetValue(canonical, out var user);
+            if (user is not null && user.Connections.Count >= _options.MaxTabsPerUser)
+            {
+                return new ConnectResult(ConnectStatus.TooManyTabs);
+            }
+
+            if (clientAddress is not null && _options.MaxTabsPerAddress > 0
+                && _tabsByAddress.TryGetValue(clientAddress, out var fromAddress) && fromAddress >= _options.MaxTabsPerAddress)
+            {
+                return new ConnectResult(ConnectStatus.TooManyTabsFromAddress);
+            }
+
+            if (user is null)
             {
                 user = new UserState(canonical);
                 _users.Add(canonical, user);
             }
 
-            var connection = new ChatConnection(this, canonical, sessionId, onEvent, _logger);
+            var connection = new ChatConnection(this, canonical, sessionId, clientAddress, onEvent, _logger);
             user.Connections.Add(connection);
             _connectionCount++;
+            if (clientAddress is not null)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_tabsByAddress, clientAddress, out _)++;
+            }
+
             CancelDeparture(user);
 
             var cameOnline = !user.Online;
@@ -86,7 +129,7 @@ public sealed class ChatRouter
                 BroadcastPresence(user);
             }
 
-            return connection;
+            return new ConnectResult(ConnectStatus.Connected, connection);
         }
     }
 
@@ -109,9 +152,8 @@ public sealed class ChatRouter
                 if (sessionId is null || string.Equals(connection.SessionId, sessionId, StringComparison.Ordinal))
                 {
                     connection.Post(new SignedOut());
-                    connection.IsAttached = false;
+                    Release(connection);
                     connection.Complete();
-                    _connectionCount--;
                 }
             }
 
@@ -431,8 +473,7 @@ public sealed class ChatRouter
             }
 
             user.Connections.Remove(connection);
-            connection.IsAttached = false;
-            _connectionCount--;
+            Release(connection);
             if (user.Connections.Count == 0 && user.DepartureTimer is not null
                 && user.DepartureDueAt - _time.GetUtcNow() > _options.LeaveGrace)
             {
@@ -523,6 +564,12 @@ public sealed class ChatRouter
                 {
                     violations.Add($"{name} and {pick} picked each other but are not paired");
                 }
+            }
+
+            var addressed = _users.Values.Sum(static u => u.Connections.Count(static c => c.ClientAddress is not null));
+            if (addressed != _tabsByAddress.Values.Sum() || _tabsByAddress.Values.Any(static n => n <= 0))
+            {
+                violations.Add($"the tabs counted per address ({_tabsByAddress.Values.Sum()}) do not match the {addressed} attached tabs with an address");
             }
 
             if (connections != _connectionCount)
@@ -764,6 +811,17 @@ public sealed class ChatRouter
         SetOnline(user, false);
         BroadcastPresence(user);
         effects.Departed = user.Name;
+    }
+
+    // Under the lock: the connection no longer counts against its user's and its address's tabs.
+    private void Release(ChatConnection connection)
+    {
+        connection.IsAttached = false;
+        _connectionCount--;
+        if (connection.ClientAddress is { } address && --CollectionsMarshal.GetValueRefOrNullRef(_tabsByAddress, address) == 0)
+        {
+            _tabsByAddress.Remove(address);
+        }
     }
 
     private UserState? UserOf(ChatConnection connection) =>

@@ -136,6 +136,10 @@ public static class BlazorChatExtensions
         services.AddSingleton<TabEventBudget>();
         services.AddSingleton<ChatRouter>();
         services.AddScoped<ChatCircuit>();
+
+        // ChatCircuit reads the connection's request while Blazor starts or reconnects its circuit (the client's address
+        // for the per-address tab limit, the cookie's user for a reconnect), and only then.
+        services.AddHttpContextAccessor();
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<ChatCircuit>());
 
         // Off by default: /_diagnostics and the baseline hub exist only when Benchmarking:Enabled is true.
