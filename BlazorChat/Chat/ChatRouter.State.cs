@@ -1,0 +1,129 @@
+namespace BlazorChat.Chat;
+
+/// <summary>The router's state: plain objects, read and changed only under the router's lock.</summary>
+public sealed partial class ChatRouter
+{
+    private sealed class UserState(string name)
+    {
+        public string Name { get; } = name;
+
+        public List<ChatConnection> Connections { get; } = [];
+
+        /// <summary>True from the first connection until the user departs (grace over, or signed out).</summary>
+        public bool Online { get; set; }
+
+        public string? Pick { get; set; }
+
+        public Conversation? Conversation { get; set; }
+
+        public ITimer? DepartureTimer { get; set; }
+
+        public DateTimeOffset DepartureDueAt { get; set; }
+
+        public long DepartureGeneration { get; set; }
+
+        // Fields, not properties: a bucket is changed in place.
+        public TokenBucket Sends;
+
+        public TokenBucket Picks;
+    }
+
+    /// <summary>
+    /// A token bucket: starts full at its capacity, refills continuously at its rate, and each action takes one
+    /// token. A capacity of 0 or less means no limit.
+    /// </summary>
+    private struct TokenBucket
+    {
+        private double _tokens;
+        private long _refilledAt;   // TimeProvider timestamp; 0 before the first action
+
+        public bool TryTake(TimeProvider time, double capacity, double perSecond)
+        {
+            if (capacity <= 0)
+            {
+                return true;
+            }
+
+            var now = time.GetTimestamp();
+            _tokens = _refilledAt == 0
+                ? capacity
+                : Math.Min(capacity, _tokens + (time.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond));
+            _refilledAt = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
+
+            _tokens--;
+            return true;
+        }
+    }
+
+    private sealed class Conversation(long id, UserState first, UserState second, DateTimeOffset startedAt)
+    {
+        public long Id { get; } = id;
+
+        public UserState First { get; } = first;
+
+        public UserState Second { get; } = second;
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        // A queue, not a list: dropping the oldest of a full transcript is O(1), not a shift of every message.
+        public Queue<ChatMessage> Messages { get; } = new();
+
+        public long LastSequence { get; set; }
+
+        /// <summary>What the transcript's texts weigh (<see cref="MessageText.SizeOf"/>).</summary>
+        public long Bytes { get; private set; }
+
+        /// <summary>Keeps the newest messages within both bounds; the newest is always kept.</summary>
+        public void Add(ChatMessage message, int maxMessages, long maxBytes)
+        {
+            Messages.Enqueue(message);
+            Bytes += MessageText.SizeOf(message.Text);
+            while (Messages.Count > 1 && (Messages.Count > maxMessages || Bytes > maxBytes))
+            {
+                Bytes -= MessageText.SizeOf(Messages.Dequeue().Text);
+            }
+        }
+
+        public UserState PartnerOf(UserState user) => user == First ? Second : First;
+    }
+
+    private sealed record DepartureDue(ChatRouter Router, UserState User, long Generation)
+    {
+        public void Fire() => Router.OnDepartureDue(User, Generation);
+    }
+
+    /// <summary>
+    /// What an operation did, gathered under the lock and logged after it is released. A struct on the
+    /// caller's stack, so an operation that logs nothing allocates nothing for it.
+    /// </summary>
+    private struct Effects
+    {
+        public (string First, string Second, long ConversationId)? Paired { get; set; }
+
+        public (long ConversationId, string By, ChatEndReason Reason)? Ended { get; set; }
+
+        public string? Departed { get; set; }
+
+        public readonly void Log(ILogger logger)
+        {
+            if (Paired is { } p)
+            {
+                ChatLog.Paired(logger, p.First, p.Second, p.ConversationId);
+            }
+
+            if (Ended is { } e)
+            {
+                ChatLog.Ended(logger, e.ConversationId, e.By, e.Reason);
+            }
+
+            if (Departed is { } d)
+            {
+                ChatLog.Departed(logger, d);
+            }
+        }
+    }
+}
