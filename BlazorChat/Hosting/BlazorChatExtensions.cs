@@ -114,6 +114,7 @@ public static class BlazorChatExtensions
         services.AddSingleton<PasswordHasher<UserAccount>>();
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<SignInService>();
+        services.AddSingleton<DeviceCookies>();
         services.AddSignInRateLimiting();
         services.AddSingleton<UserSeeder>();
         services.AddSingleton<DatabaseMigrator>();
