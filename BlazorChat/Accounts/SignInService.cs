@@ -67,7 +67,7 @@ public sealed partial class SignInService(
             return new SignInResult(SignInOutcome.WrongCredentials);
         }
 
-        var normalized = UserAccount.Normalize(userName);
+        var normalized = UserNames.Normalize(userName);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var account = await db.Users.AsNoTracking()
             .Where(u => u.NormalizedUserName == normalized)

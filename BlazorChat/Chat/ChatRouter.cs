@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using BlazorChat.Accounts;
+using BlazorChat.Data;
 using Microsoft.Extensions.Options;
 
 namespace BlazorChat.Chat;
@@ -17,7 +18,7 @@ public sealed class ChatRouter
     public const string EndCommand = "@end";
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, UserState> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, UserState> _users = new(UserNames.Comparer);
 
     // Who is online, in display order, so a tab can show the first few without looking at everyone.
     private readonly SortedSet<string> _online = new(StringComparer.OrdinalIgnoreCase);
@@ -157,7 +158,7 @@ public sealed class ChatRouter
         lock (_lock)
         {
             var user = UserOf(connection);
-            if (user?.Pick is not { } pick || (peer is not null && !string.Equals(pick, peer, StringComparison.OrdinalIgnoreCase)))
+            if (user?.Pick is not { } pick || (peer is not null && !UserNames.Equals(pick, peer)))
             {
                 return false;
             }
@@ -368,7 +369,7 @@ public sealed class ChatRouter
     // Under the lock: the same as _online.Contains(name), which FindInvariantViolations checks.
     private bool IsOnlineLocked(string name) => _users.TryGetValue(name, out var user) && user.Online;
 
-    private static bool IsMe(string name, string me) => string.Equals(name, me, StringComparison.OrdinalIgnoreCase);
+    private static bool IsMe(string name, string me) => UserNames.Equals(name, me);
 
     private static bool IsMatch(string name, string me, string filter) =>
         !IsMe(name, me) && name.Contains(filter, StringComparison.OrdinalIgnoreCase);
@@ -481,7 +482,7 @@ public sealed class ChatRouter
                     violations.Add($"{name} both waits for {user.Pick} and chats");
                 }
 
-                if (string.Equals(user.Pick, name, StringComparison.OrdinalIgnoreCase))
+                if (UserNames.Equals(user.Pick, name))
                 {
                     violations.Add($"{name} picked themselves");
                 }
@@ -512,7 +513,7 @@ public sealed class ChatRouter
 
                 if (user.Pick is { } pick && _users.TryGetValue(pick, out var picked) && picked.Online
                     && picked.Conversation is null
-                    && string.Equals(picked.Pick, name, StringComparison.OrdinalIgnoreCase))
+                    && UserNames.Equals(picked.Pick, name))
                 {
                     violations.Add($"{name} and {pick} picked each other but are not paired");
                 }
@@ -699,7 +700,7 @@ public sealed class ChatRouter
             return PickResult.Disconnected;
         }
 
-        if (string.Equals(peerName, user.Name, StringComparison.OrdinalIgnoreCase))
+        if (UserNames.Equals(peerName, user.Name))
         {
             return PickResult.CannotPickSelf;
         }
