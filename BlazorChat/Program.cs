@@ -12,9 +12,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (SeedFileException ex)
+catch (Exception ex) when (ex is SeedFileException or UserNameConflictException)
 {
-    // A bad seed file stops start-up; say what is wrong without a stack trace.
+    // A bad seed file or clashing account names stop start-up; say what is wrong without a stack trace.
     await Console.Error.WriteLineAsync(ex.Message);
     return 1;
 }

@@ -63,7 +63,7 @@ internal sealed class AccountsTestDatabase : IAsyncDisposable
         db.Users.Add(new UserAccount
         {
             UserName = userName,
-            NormalizedUserName = UserAccount.Normalize(userName),
+            NormalizedUserName = UserNames.Normalize(userName),
             PasswordHash = passwordHash,
         });
         await db.SaveChangesAsync();
@@ -77,7 +77,7 @@ internal sealed class AccountsTestDatabase : IAsyncDisposable
 
     public async Task<UserAccount> ReadUserAsync(string userName)
     {
-        var normalized = UserAccount.Normalize(userName);
+        var normalized = UserNames.Normalize(userName);
         await using var db = await Factory.CreateDbContextAsync();
         return await db.Users.AsNoTracking().SingleAsync(u => u.NormalizedUserName == normalized);
     }

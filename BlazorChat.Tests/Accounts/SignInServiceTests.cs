@@ -326,6 +326,99 @@ public sealed class SignInServiceTests : IAsyncLifetime
         Assert.Equal(SignInOutcome.Succeeded, exact.Outcome);
     }
 
+    [Fact]
+    public async Task SignInAsync_StrangerLockedTheAccount_TheOwnersDeviceStillSignsIn()
+    {
+        // Arrange
+        var service = CreateService();
+        var owner = new DeviceToken((await _database.ReadUserAsync("hamza")).Id, "owner-device");
+        for (var i = 0; i < 5; i++)
+        {
+            await service.SignInAsync("hamza", $"guess{i}", CancellationToken.None);
+        }
+
+        // Act
+        var stranger = await service.SignInAsync("hamza", Password, CancellationToken.None);
+        var fromTheDevice = await service.SignInAsync("hamza", Password, owner, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(SignInOutcome.LockedOut, stranger.Outcome);
+        Assert.Equal(SignInOutcome.Succeeded, fromTheDevice.Outcome);
+        Assert.Equal("Hamza", fromTheDevice.UserName);
+        Assert.True((await _database.ReadUserAsync("hamza")).LockoutEndUtcTicks > _time.GetUtcNow().UtcTicks, "strangers stay locked out");
+    }
+
+    [Fact]
+    public async Task SignInAsync_StrangerSpentTheThrottle_TheOwnersDeviceIsNotThrottled()
+    {
+        // Arrange
+        using var service = CreateService(new AccountOptions { SignInsPerMinutePerUser = 3, MaxFailedSignIns = 100 });
+        var owner = new DeviceToken((await _database.ReadUserAsync("hamza")).Id, "owner-device");
+        for (var i = 0; i < 3; i++)
+        {
+            await service.SignInAsync("hamza", $"guess{i}", CancellationToken.None);
+        }
+
+        // Act
+        var stranger = await service.SignInAsync("hamza", Password, CancellationToken.None);
+        var fromTheDevice = await service.SignInAsync("hamza", Password, owner, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(SignInOutcome.Throttled, stranger.Outcome);
+        Assert.Equal(SignInOutcome.Succeeded, fromTheDevice.Outcome);
+    }
+
+    [Fact]
+    public async Task SignInAsync_WrongPasswordsFromADevice_LockThatDeviceOnlyUntilTheLockoutEnds()
+    {
+        // Arrange
+        var service = CreateService();
+        var id = (await _database.ReadUserAsync("hamza")).Id;
+        var guesser = new DeviceToken(id, "stolen-device");
+        List<SignInOutcome> wrong = [];
+
+        // Act
+        for (var i = 0; i < 5; i++)
+        {
+            wrong.Add((await service.SignInAsync("hamza", $"guess{i}", guesser, CancellationToken.None)).Outcome);
+        }
+
+        var rightFromTheLockedDevice = await service.SignInAsync("hamza", Password, guesser, CancellationToken.None);
+        var rightFromAnotherDevice = await service.SignInAsync("hamza", Password, new DeviceToken(id, "other-device"), CancellationToken.None);
+        var rightWithoutADevice = await service.SignInAsync("hamza", Password, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var rightFromTheDeviceLater = await service.SignInAsync("hamza", Password, guesser, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(
+            [SignInOutcome.WrongCredentials, SignInOutcome.WrongCredentials, SignInOutcome.WrongCredentials, SignInOutcome.WrongCredentials, SignInOutcome.LockedOut],
+            wrong);
+        Assert.Equal(new SignInResult(SignInOutcome.LockedOut), rightFromTheLockedDevice);
+        Assert.Equal(SignInOutcome.Succeeded, rightFromAnotherDevice.Outcome);
+        Assert.Equal(SignInOutcome.Succeeded, rightWithoutADevice.Outcome);
+        Assert.Equal(SignInOutcome.Succeeded, rightFromTheDeviceLater.Outcome);
+        Assert.Equal(0, (await _database.ReadUserAsync("hamza")).FailedSignInCount);
+    }
+
+    [Fact]
+    public async Task SignInAsync_DeviceOfAnotherAccount_CountsAsNone()
+    {
+        // Arrange
+        await _database.AddUserAsync("karam", _hasher.HashPassword(null!, "naveed"));
+        var service = CreateService();
+        var hamzasDevice = new DeviceToken((await _database.ReadUserAsync("hamza")).Id, "hamza-device");
+        for (var i = 0; i < 5; i++)
+        {
+            await service.SignInAsync("karam", $"guess{i}", CancellationToken.None);
+        }
+
+        // Act
+        var result = await service.SignInAsync("karam", "naveed", hamzasDevice, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(new SignInResult(SignInOutcome.LockedOut), result);
+    }
+
     // The per-username throttle is tested on its own below; lockout tests keep it out of the way.
     private SignInService CreateService(AccountOptions? options = null, PasswordHasher<UserAccount>? hasher = null) =>
         new(_database.Factory, hasher ?? _hasher, Options.Create(options ?? new AccountOptions { SignInsPerMinutePerUser = 1000 }), _time, NullLogger<SignInService>.Instance);

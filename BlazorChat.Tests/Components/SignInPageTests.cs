@@ -2,6 +2,7 @@ using BlazorChat.Accounts;
 using BlazorChat.Components.SignIn;
 using BlazorChat.Tests.Accounts;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public sealed class SignInPageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(_ => new SignInSessions(_database.Factory, TimeProvider.System));
         Services.AddSingleton(_ => new SignInService(
             _database.Factory, _hasher, Options.Create(new AccountOptions()), TimeProvider.System, NullLogger<SignInService>.Instance));
+        Services.AddSingleton(new DeviceCookies(new EphemeralDataProtectionProvider(), Options.Create(new AccountOptions())));
     }
 
     public async Task InitializeAsync()
@@ -84,6 +86,7 @@ public sealed class SignInPageTests : BunitContext, IAsyncLifetime
 
         Assert.Empty(cut.FindAll("[data-testid=signin-error]"));
         Assert.Contains(http.Response.Headers.SetCookie, c => c!.StartsWith("BlazorChat.Auth=", StringComparison.Ordinal));
+        Assert.Contains(http.Response.Headers.SetCookie, c => c!.StartsWith(DeviceCookies.CookieName + "=", StringComparison.Ordinal));
         Assert.EndsWith("/?section=people", navigation.Uri, StringComparison.Ordinal);
     }
 

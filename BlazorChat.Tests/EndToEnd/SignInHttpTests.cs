@@ -16,7 +16,7 @@ public sealed partial class SignInHttpTests(ServerFixture fixture) : IClassFixtu
         var response = await client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/signin?returnUrl=%2F", response.Headers.Location!.PathAndQuery);
+        Assert.Equal("/signin?returnUrl=%2F", response.Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class SettingsTests
     [InlineData("Chat:PeopleRefreshInterval", "00:01:00")]
     [InlineData("Accounts:PasswordHashIterations", "1000")]
     [InlineData("Accounts:LockoutDuration", "00:00:00")]
+    [InlineData("Accounts:DeviceCookieLifetime", "00:30:00")]
     [InlineData("Hosting:ShutdownTimeout", "-00:00:01")]
     [InlineData("Security:AllowedOrigins:0", "https://chat.example.com/app")]
     [InlineData("Security:AllowedOrigins:0", "chat.example.com")]

@@ -21,7 +21,7 @@ public sealed class AccountDirectory
 
     public void Replace(IEnumerable<string> userNames) => _snapshot = new Snapshot(userNames);
 
-    /// <summary>Finds an account by name, ignoring case, and gives its name as stored.</summary>
+    /// <summary>Finds an account by name (compared as <see cref="Data.UserNames"/> says) and gives its name as stored.</summary>
     public bool TryGetUserName(string? name, out string userName)
     {
         userName = "";
@@ -38,8 +38,9 @@ public sealed class AccountDirectory
     {
         public Snapshot(IEnumerable<string> userNames)
         {
+            // The order is only for display; which names are the same is UserNames' rule.
             Sorted = [.. userNames.Order(StringComparer.OrdinalIgnoreCase)];
-            ByName = Sorted.ToFrozenDictionary(n => n, n => n, StringComparer.OrdinalIgnoreCase);
+            ByName = Sorted.ToFrozenDictionary(n => n, n => n, Data.UserNames.Comparer);
         }
 
         public IReadOnlyList<string> Sorted { get; }

@@ -19,6 +19,9 @@ public sealed class AccountOptions
 
     /// <summary>Sign-in attempts per minute from one client address: high, as a campus may share one address.</summary>
     public int SignInsPerMinutePerAddress { get; set; } = 300;
+
+    /// <summary>How long a browser's device cookie (given at sign-in) lets it sign in while strangers have the account locked.</summary>
+    public TimeSpan DeviceCookieLifetime { get; set; } = TimeSpan.FromDays(180);
 }
 
 public sealed class SeedOptions
@@ -57,6 +60,11 @@ public sealed class AccountOptionsValidator : IValidateOptions<AccountOptions>
         if (options.SignInsPerMinutePerAddress is < 1 or > 1_000_000)
         {
             failures.Add($"Accounts:SignInsPerMinutePerAddress must be between 1 and 1000000 (was {options.SignInsPerMinutePerAddress}).");
+        }
+
+        if (options.DeviceCookieLifetime < TimeSpan.FromHours(1) || options.DeviceCookieLifetime > TimeSpan.FromDays(730))
+        {
+            failures.Add($"Accounts:DeviceCookieLifetime must be between one hour and 730 days (was {options.DeviceCookieLifetime}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

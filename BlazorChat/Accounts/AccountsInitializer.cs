@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorChat.Accounts;
 
 /// <summary>
-/// Runs before the server starts listening: applies migrations (recovering from a crash mid-migration), switches SQLite to WAL, imports the seed
+/// Runs before the server starts listening: applies migrations (recovering from a crash mid-migration), brings stored normalized names up to the current rule, switches SQLite to WAL, imports the seed
 /// file and loads the account names. Any failure stops start-up with its message.
 /// </summary>
 public sealed class AccountsInitializer(
@@ -16,6 +16,9 @@ public sealed class AccountsInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+
+        // Recomputed at every start rather than by a migration, so a change of the rule needs no migration.
+        await seeder.RenormalizeAsync(cancellationToken);
         await seeder.SeedAsync(cancellationToken);
 
         await using var reader = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -25,7 +25,7 @@ public static class SeedUserCsv
         ArgumentNullException.ThrowIfNull(content);
         List<string> errors = [];
         List<SeedUser> users = [];
-        Dictionary<string, int> firstLineByName = new(StringComparer.OrdinalIgnoreCase);
+        Dictionary<string, int> firstLineByName = new(UserNames.Comparer);
         var headerSeen = false;
 
         foreach (var record in ReadRecords(content.TrimStart('\uFEFF'), errors))
@@ -61,7 +61,7 @@ public static class SeedUserCsv
             }
             else if (firstLineByName.TryGetValue(userName, out var firstLine))
             {
-                errors.Add($"line {record.Line}: username '{userName}' repeats line {firstLine} (names are compared ignoring case)");
+                errors.Add($"line {record.Line}: username '{userName}' repeats line {firstLine} (names are compared ignoring case and width: ſ is s, ｚ is z)");
             }
             else
             {

@@ -5,11 +5,16 @@ using Microsoft.Extensions.Options;
 namespace BlazorChat.Accounts;
 
 /// <summary>
-/// Limits sign-in form posts per client address; everything else passes. An excess attempt gets 429 with
-/// Retry-After and a short page, not 503. (The per-username limit lives in <see cref="SignInService"/>.)
+/// Limits sign-in form posts per client address. The policy is attached to the sign-in page itself
+/// (<c>[EnableRateLimiting]</c> on the component, which routing carries as endpoint metadata), so it holds for
+/// every address that routing takes to the page (/signin/, /SIGNIN, /%73ignin, /./signin …), not only for one
+/// spelling of the path. An excess attempt gets 429 with Retry-After and a short page, not 503. (The
+/// per-username limit lives in <see cref="SignInService"/>.)
 /// </summary>
 public static class SignInRateLimiting
 {
+    public const string PolicyName = "signin";
+
     public const string TooManyMessage = "Too many sign-in attempts. Wait a minute and try again.";
 
     public static IServiceCollection AddSignInRateLimiting(this IServiceCollection services)
@@ -19,8 +24,8 @@ public static class SignInRateLimiting
         {
             var perMinute = accounts.Value.SignInsPerMinutePerAddress;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                IsSignInPost(context.Request)
+            limiter.AddPolicy(PolicyName, context =>
+                HttpMethods.IsPost(context.Request.Method)
                     ? RateLimitPartition.GetSlidingWindowLimiter(
                         context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                         _ => new SlidingWindowRateLimiterOptions
@@ -43,7 +48,4 @@ public static class SignInRateLimiting
         });
         return services;
     }
-
-    private static bool IsSignInPost(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.Equals("/signin", StringComparison.OrdinalIgnoreCase);
 }

@@ -25,6 +25,13 @@ public sealed record SignInResult(SignInOutcome Outcome, int UserId = 0, string 
 /// Checks a username and password. Counting wrong passwords and locking the account are single SQL
 /// statements, so attempts that arrive in parallel are all counted. Unknown names, wrong passwords and
 /// locked accounts all cost one hash, so their timing gives nothing away.
+/// <para>
+/// OWASP's device cookies: an attempt that presents a valid <see cref="DeviceToken"/> for the account it names
+/// comes from a browser that signed in to it before. It is not held up by the account's lockout or the per-name
+/// throttle, which strangers share and could spend to lock the owner out; instead each device cookie has its own
+/// budget of wrong passwords (<see cref="DeviceFailures"/>), and one that fails too often is refused for the
+/// lockout duration. A device cookie for another account counts as none.
+/// </para>
 /// </summary>
 public sealed partial class SignInService(
     IDbContextFactory<BlazorChatDbContext> dbFactory,
@@ -34,6 +41,7 @@ public sealed partial class SignInService(
     ILogger<SignInService> logger) : IDisposable
 {
     private readonly Lazy<string> _dummyHash = new(() => hasher.HashPassword(null!, Guid.NewGuid().ToString()));
+    private readonly DeviceFailures _deviceFailures = new(options, time);
 
     // Per username, known or not, so throttling says nothing about which accounts exist.
     private readonly PartitionedRateLimiter<string> _perUser = PartitionedRateLimiter.Create<string, string>(name =>
@@ -47,7 +55,11 @@ public sealed partial class SignInService(
 
     public void Dispose() => _perUser.Dispose();
 
-    public async Task<SignInResult> SignInAsync(string? userName, string? password, CancellationToken cancellationToken)
+    public Task<SignInResult> SignInAsync(string? userName, string? password, CancellationToken cancellationToken) =>
+        SignInAsync(userName, password, device: null, cancellationToken);
+
+    /// <summary>A sign-in from a browser that sent <paramref name="device"/>, its valid device cookie (or null).</summary>
+    public async Task<SignInResult> SignInAsync(string? userName, string? password, DeviceToken? device, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password)
             || userName.Length > UserNameRules.MaxLength || password.Length > SeedUserCsv.MaxPasswordLength)
@@ -55,19 +67,23 @@ public sealed partial class SignInService(
             return new SignInResult(SignInOutcome.WrongCredentials);
         }
 
-        var normalized = UserAccount.Normalize(userName);
+        var normalized = UserNames.Normalize(userName);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var account = await db.Users.AsNoTracking()
+            .Where(u => u.NormalizedUserName == normalized)
+            .Select(u => new Account(u.Id, u.UserName, u.PasswordHash, u.LockoutEndUtcTicks))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (account is not null && device is not null && device.UserId == account.Id)
+        {
+            return await SignInFromKnownDeviceAsync(db, account, password, device.Nonce, cancellationToken);
+        }
+
         using var lease = _perUser.AttemptAcquire(normalized);
         if (!lease.IsAcquired)
         {
             LogThrottled(logger, userName);
             return new SignInResult(SignInOutcome.Throttled);
         }
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var account = await db.Users.AsNoTracking()
-            .Where(u => u.NormalizedUserName == normalized)
-            .Select(u => new { u.Id, u.UserName, u.PasswordHash, u.LockoutEndUtcTicks })
-            .SingleOrDefaultAsync(cancellationToken);
 
         var now = time.GetUtcNow().UtcTicks;
         if (account is null || account.LockoutEndUtcTicks > now)
@@ -89,14 +105,53 @@ public sealed partial class SignInService(
         }
 
         // Succeeds only if no parallel attempt locked the account in the meantime.
-        var reset = await db.Users
-            .Where(u => u.Id == account.Id && u.LockoutEndUtcTicks <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignInCount, 0), cancellationToken);
-        if (reset == 0)
+        if (await ResetFailuresAsync(db, account.Id, now, cancellationToken) == 0)
         {
             return new SignInResult(SignInOutcome.LockedOut);
         }
 
+        return await SucceedAsync(db, account, password, verdict, cancellationToken);
+    }
+
+    /// <summary>The account's lockout and throttle do not apply; this device cookie's own failure budget does.</summary>
+    private async Task<SignInResult> SignInFromKnownDeviceAsync(
+        BlazorChatDbContext db, Account account, string password, string nonce, CancellationToken cancellationToken)
+    {
+        if (_deviceFailures.IsLockedOut(nonce))
+        {
+            hasher.VerifyHashedPassword(null!, _dummyHash.Value, password);
+            LogDeviceLockedAttempt(logger, account.UserName);
+            return new SignInResult(SignInOutcome.LockedOut);
+        }
+
+        var verdict = hasher.VerifyHashedPassword(null!, account.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            if (_deviceFailures.CountFailure(nonce))
+            {
+                LogDeviceLockedOut(logger, account.UserName, options.Value.LockoutDuration);
+                return new SignInResult(SignInOutcome.LockedOut);
+            }
+
+            LogWrongPassword(logger, account.UserName);
+            return new SignInResult(SignInOutcome.WrongCredentials);
+        }
+
+        _deviceFailures.Forget(nonce);
+
+        // The strangers' count starts again as after any success, unless they have locked the account.
+        await ResetFailuresAsync(db, account.Id, time.GetUtcNow().UtcTicks, cancellationToken);
+        return await SucceedAsync(db, account, password, verdict, cancellationToken);
+    }
+
+    private static Task<int> ResetFailuresAsync(BlazorChatDbContext db, int id, long now, CancellationToken cancellationToken) =>
+        db.Users
+            .Where(u => u.Id == id && u.LockoutEndUtcTicks <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignInCount, 0), cancellationToken);
+
+    private async Task<SignInResult> SucceedAsync(
+        BlazorChatDbContext db, Account account, string password, PasswordVerificationResult verdict, CancellationToken cancellationToken)
+    {
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             var newHash = hasher.HashPassword(null!, password);
@@ -149,4 +204,12 @@ public sealed partial class SignInService(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Sign-in refused: {UserName} is locked out")]
     private static partial void LogLockedAttempt(ILogger logger, string userName);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "A device cookie of {UserName} is locked out for {Duration} after repeated wrong passwords")]
+    private static partial void LogDeviceLockedOut(ILogger logger, string userName, TimeSpan duration);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Sign-in refused: this device cookie of {UserName} is locked out")]
+    private static partial void LogDeviceLockedAttempt(ILogger logger, string userName);
+
+    private sealed record Account(int Id, string UserName, string PasswordHash, long LockoutEndUtcTicks);
 }

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorChat.Accounts;
 
+/// <summary>Two stored accounts are the same name under <see cref="UserNames"/>; the message names them.</summary>
+public sealed class UserNameConflictException(string message) : Exception(message);
+
 /// <summary>
 /// Imports the seed file's accounts that the database does not have yet, all in one transaction. Existing
 /// accounts are never changed, so a second start adds nothing and changes no password.
@@ -42,7 +45,7 @@ public sealed partial class UserSeeder(
             throw new SeedFileException($"The seed file {path} lists no account and the database has none: nobody could sign in.");
         }
 
-        var missing = users.Where(u => !existing.Contains(UserAccount.Normalize(u.UserName))).ToList();
+        var missing = users.Where(u => !existing.Contains(UserNames.Normalize(u.UserName))).ToList();
         if (missing.Count == 0)
         {
             LogUpToDate(logger, users.Count);
@@ -57,7 +60,7 @@ public sealed partial class UserSeeder(
             .Select(u => new UserAccount
             {
                 UserName = u.UserName,
-                NormalizedUserName = UserAccount.Normalize(u.UserName),
+                NormalizedUserName = UserNames.Normalize(u.UserName),
                 PasswordHash = hasher.HashPassword(null!, u.Password),
             })
             .ToList();
@@ -69,6 +72,45 @@ public sealed partial class UserSeeder(
         LogSeeded(logger, accounts.Count, path);
         return accounts.Count;
     }
+
+    /// <summary>
+    /// Brings every stored NormalizedUserName up to the current <see cref="UserNames.Normalize"/>, so that accounts
+    /// stored under an older rule are still found. Two accounts that the rule now makes the same name stop start-up,
+    /// named: one of them must be renamed. Returns how many rows changed.
+    /// </summary>
+    public async Task<int> RenormalizeAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var accounts = await db.Users.OrderBy(u => u.Id).ToListAsync(cancellationToken);
+        var clashes = accounts
+            .GroupBy(u => UserNames.Normalize(u.UserName), StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .Select(g => string.Join(" and ", g.Select(u => $"'{u.UserName}' (id {u.Id})")))
+            .ToList();
+        if (clashes.Count > 0)
+        {
+            throw new UserNameConflictException(
+                "These accounts are the same name under the user-name rule (case and width ignored, ſ is s), so sign-in "
+                + $"could not tell them apart; rename all but one of each in the database: {string.Join("; ", clashes)}.");
+        }
+
+        var changed = accounts.Where(u => u.NormalizedUserName != UserNames.Normalize(u.UserName)).ToList();
+        foreach (var account in changed)
+        {
+            account.NormalizedUserName = UserNames.Normalize(account.UserName);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (changed.Count > 0)
+        {
+            LogRenormalized(logger, changed.Count);
+        }
+
+        return changed.Count;
+    }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Updated the normalized name of {Count} account(s) to the current rule")]
+    private static partial void LogRenormalized(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Added {Count} account(s) from {Path}")]
     private static partial void LogSeeded(ILogger logger, int count, string path);

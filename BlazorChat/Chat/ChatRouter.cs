@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BlazorChat.Accounts;
+using BlazorChat.Data;
 using Microsoft.Extensions.Options;
 
 namespace BlazorChat.Chat;
@@ -39,14 +40,18 @@ public sealed partial class ChatRouter
 {
     public const string EndCommand = "@end";
 
-    /// <summary>How the router compares names: the one comparison, used by its dictionaries and every check.</summary>
-    internal static readonly StringComparer Names = StringComparer.OrdinalIgnoreCase;
+    /// <summary>
+    /// How the router tells whether two names are the same person: the accounts' one rule (<see cref="UserNames"/>),
+    /// used by its table of users and every check.
+    /// </summary>
+    internal static readonly IEqualityComparer<string> Names = UserNames.Comparer;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, UserState> _users = new(Names);
 
-    // Who is online, in display order, so a tab can show the first few without looking at everyone.
-    private readonly SortedSet<string> _online = new(Names);
+    // Who is online, in display order, so a tab can show the first few without looking at everyone. It holds
+    // account names as stored, one spelling per person, so ordering them ignoring case also tells them apart.
+    private readonly SortedSet<string> _online = new(StringComparer.OrdinalIgnoreCase);
 
     // Open tabs per client address, for the per-address cap; an address with none has no entry.
     private readonly Dictionary<string, int> _tabsByAddress = new(StringComparer.Ordinal);

@@ -7,7 +7,7 @@ public sealed class UserAccount
     /// <summary>The name as written in the seed file; shown to people.</summary>
     public required string UserName { get; set; }
 
-    /// <summary>Upper-case invariant form of <see cref="UserName"/>: unique, so names differ by more than case.</summary>
+    /// <summary><see cref="UserNames.Normalize"/> of <see cref="UserName"/>: unique, so no two accounts are the same name by that rule.</summary>
     public required string NormalizedUserName { get; set; }
 
     /// <summary>ASP.NET Core PasswordHasher output (PBKDF2-HMAC-SHA512, salted). Never the password.</summary>
@@ -18,6 +18,4 @@ public sealed class UserAccount
 
     /// <summary>UTC ticks until which sign-in is refused (SQLite cannot compare DateTimeOffset).</summary>
     public long LockoutEndUtcTicks { get; set; }
-
-    public static string Normalize(string userName) => userName.ToUpperInvariant();
 }

@@ -116,6 +116,7 @@ public static class BlazorChatExtensions
         services.AddSingleton<PasswordHasher<UserAccount>>();
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<SignInService>();
+        services.AddSingleton<DeviceCookies>();
         services.AddSignInRateLimiting();
         services.AddSingleton<UserSeeder>();
         services.AddSingleton<DatabaseMigrator>();
@@ -151,6 +152,8 @@ public static class BlazorChatExtensions
     /// <summary>The request pipeline. The one call Program.cs makes on the app.</summary>
     public static WebApplication UseBlazorChat(this WebApplication app)
     {
+        // First, so that it also sees the redirects of the error and status pages.
+        app.UseRelativeRedirects();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

@@ -1,4 +1,5 @@
 using BlazorChat.Chat;
+using BlazorChat.Data;
 
 namespace BlazorChat.Components.Chat;
 
@@ -17,7 +18,7 @@ public sealed class ChatViewState
         _maxBytes = maxBytes;
         Me = snapshot.UserName;
         Pick = snapshot.Pick;
-        IncomingRequests = new HashSet<string>(snapshot.IncomingRequests, StringComparer.OrdinalIgnoreCase);
+        IncomingRequests = new HashSet<string>(snapshot.IncomingRequests, UserNames.Comparer);
         Conversation = snapshot.Conversation is { } c ? new ConversationView(c.Id, c.Partner, c.StartedAt, [.. c.Messages]) : null;
     }
 
