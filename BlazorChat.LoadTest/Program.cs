@@ -1,4 +1,5 @@
 using System.Globalization;
+using BlazorChat.LoadTest.Abuse;
 using BlazorChat.LoadTest.Chat;
 using BlazorChat.LoadTest.Ladder;
 using BlazorChat.LoadTest.Protocol;
@@ -7,7 +8,7 @@ namespace BlazorChat.LoadTest;
 
 /// <summary>
 /// A headless load client for BlazorChat: simulated people use the real pages over Blazor Server's own
-/// protocol, no browser. Scenarios: "pairs".
+/// protocol, no browser. Scenarios: "pairs", "hold", "abuse" and the ladder's.
 /// </summary>
 internal static class Program
 {
@@ -34,6 +35,11 @@ internal static class Program
             return await RunLadderAsync(arguments, quick, args);
         }
 
+        if (arguments is not null && arguments.GetValueOrDefault("scenario", "") == "abuse")
+        {
+            return await RunAbuseAsync(arguments, quick, args);
+        }
+
         if (arguments is not null && arguments.GetValueOrDefault("scenario", "") == "hold" && arguments.ContainsKey("url"))
         {
             return await HoldAsync(arguments);
@@ -48,6 +54,10 @@ internal static class Program
                          --hub-rate N: the hub comparison's load in msg/s (default 500).
                        BlazorChat.LoadTest --scenario pairs --url http://127.0.0.1:PORT [--pairs N] [--messages M]
                        [--users "student{0:00}"] [--passwords "pass-{0}"] [--first 1] [--concurrency 8] [--timeout 30] [--interval 100]
+                       BlazorChat.LoadTest --scenario abuse [--quick] [--url http://127.0.0.1:PORT] [--max-minutes 20] [--tabs 1500]
+                       [--heavy-messages 1000] [--heavy-tabs 2] [--picks 30] [--flood-seconds 60] [--oversize-seconds 10] [--iterations 10000]
+                         one account or address at its worst, in phases, while a bystander pair chats; without --url it starts
+                         the app itself (Release, its own limits, accounts user00001-user00012 hashed at --iterations).
                        BlazorChat.LoadTest --scenario hold --url http://127.0.0.1:PORT --people N [--seconds 600]
                          signs in user00001 … (password pw-1 …) and keeps their chat pages open, for profiling a server.
                 The accounts users(first) … users(first + 2N - 1) must exist with the given passwords.
@@ -148,6 +158,73 @@ internal static class Program
         }
 
         return results.Failures.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> RunAbuseAsync(Dictionary<string, string> arguments, bool quick, string[] args)
+    {
+        var plan = quick ? AbusePlan.Quick : AbusePlan.Full;
+        plan = plan with
+        {
+            Tabs = Number(arguments, "tabs", plan.Tabs),
+            HeavyMessages = Number(arguments, "heavy-messages", plan.HeavyMessages),
+            HeavyTabs = Number(arguments, "heavy-tabs", plan.HeavyTabs),
+            Picks = Number(arguments, "picks", plan.Picks),
+            Flood = TimeSpan.FromSeconds(Number(arguments, "flood-seconds", (int)plan.Flood.TotalSeconds)),
+            Oversize = TimeSpan.FromSeconds(Number(arguments, "oversize-seconds", (int)plan.Oversize.TotalSeconds)),
+        };
+        // The lowest hash cost the app accepts by default, so that the sign-in flood meets the per-address limit
+        // rather than this machine's CPU; --iterations 220000 is the production cost.
+        var iterations = Number(arguments, "iterations", Accounts.LowestIterations, least: Accounts.LowestIterations);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(Number(arguments, "max-minutes", 20)));
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Log(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed:mm\\:ss}] {line}"));
+        IReadOnlyList<AbusePhase> phases;
+        if (arguments.TryGetValue("url", out var url))
+        {
+            var baseAddress = new Uri(url.TrimEnd('/') + "/");
+            using var diagnostics = new DiagnosticsClient(baseAddress);
+            var measurable = await diagnostics.TryPingAsync(cancel.Token);
+            Log(measurable ? "reading the server from /_diagnostics" : "no /_diagnostics (Benchmarking:Enabled): no server memory or CPU figures");
+            phases = await new AbuseScenario(baseAddress, measurable ? diagnostics : null, plan, Log).RunAsync(cancel.Token);
+        }
+        else
+        {
+            var work = Path.Combine(Path.GetTempPath(), "blazorchat-abuse-" + Guid.NewGuid().ToString("N")[..8]);
+            try
+            {
+                Log($"publishing BlazorChat (Release) to {work}");
+                await AppProcess.PublishAsync(RepositoryRoot(), Path.Combine(work, "app"), cancel.Token);
+                await using var app = await AppProcess.StartAsync(Path.Combine(work, "app"), Path.Combine(work, "data"),
+                    new AppSettings { Users = AbusePlan.Accounts, HashIterations = iterations, RaiseSignInLimits = false },
+                    TimeSpan.FromMinutes(3), cancel.Token);
+                Log($"app pid {app.Pid} at {app.BaseAddress}");
+                using var diagnostics = new DiagnosticsClient(app.BaseAddress);
+                phases = await new AbuseScenario(app.BaseAddress, diagnostics, plan, Log).RunAsync(cancel.Token);
+            }
+            finally
+            {
+                try
+                {
+                    Directory.Delete(work, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A leftover temp folder is harmless.
+                }
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("dotnet run --project BlazorChat.LoadTest -c Release -- " + string.Join(' ', args));
+        Console.WriteLine();
+        Console.Write(AbuseReport.Table(phases));
+        return phases.Any(p => p.Failure is not null) ? 1 : 0;
     }
 
     /// <summary>The folder holding BlazorChat.sln: the working directory or one above it, else above this program.</summary>

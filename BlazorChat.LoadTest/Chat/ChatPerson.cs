@@ -31,6 +31,17 @@ public sealed class ChatPerson : IAsyncDisposable
         _interop = interop ?? JsInterop.ForBlazorChat();
     }
 
+    // Another tab of first: the same person and cookies, a page of its own.
+    private ChatPerson(ChatPerson first)
+    {
+        UserName = first.UserName;
+        Password = first.Password;
+        _session = first._session;
+        _time = first._time;
+        _timeout = first._timeout;
+        _interop = first._interop;
+    }
+
     public string UserName { get; }
 
     public string Password { get; }
@@ -56,6 +67,42 @@ public sealed class ChatPerson : IAsyncDisposable
             "the chat page to become interactive",
             page => page.Document.Find(e => e.Attribute("data-interactive") == "true") is not null,
             cancellationToken);
+    }
+
+    /// <summary>Another tab of this signed-in person (same cookies); its page is not open yet.</summary>
+    public ChatPerson NewTab() => new(this);
+
+    /// <summary>
+    /// Opens "/" as <see cref="OpenChatPageAsync"/> does, but a refusal is an answer rather than a failure: null once
+    /// the page is live (the people list or a chat shown), else what refused it (an error, the circuit closed, a
+    /// page that became interactive without the list or showed an alert instead, or no answer in time).
+    /// </summary>
+    public async Task<string?> TryOpenChatPageAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _circuit = new BlazorCircuit(_session, _interop, _timeout, _time) { TextRendered = OnTextRendered };
+            await _circuit.StartAsync("", cancellationToken);
+            if (!await _circuit.TryWaitForAsync(page => IsLive(page) || Refusal(page) is not null, _timeout, cancellationToken))
+            {
+                return $"the page did not become interactive within {_timeout.TotalSeconds:0} s";
+            }
+
+            return _circuit.Query(page => IsLive(page) ? null : Refusal(page));
+        }
+        catch (BlazorClientException ex)
+        {
+            return ex.Message;
+        }
+
+        static bool IsLive(RenderedPage page) =>
+            page.Document.Find(e => e.Attribute("data-interactive") == "true") is not null
+            && page.Document.Find(e => (e.Name == "ul" && e.Attribute("aria-label") == "People") || e.Attribute("data-testid") == "chat-partner") is not null;
+
+        static string? Refusal(RenderedPage page) =>
+            page.Document.Find(e => e.Attribute("role") == "alert") is { } alert ? $"the page said: {alert.TextContent.Trim()}"
+            : page.Document.Find(e => e.Attribute("data-interactive") == "true") is not null ? "the page became interactive without the people list"
+            : null;
     }
 
     /// <summary>Keeps only what an open page needs: a crowd of idle people must stay small.</summary>
@@ -124,6 +171,77 @@ public sealed class ChatPerson : IAsyncDisposable
         return stamp;
     }
 
+    /// <summary>
+    /// Presses Enter with text in the message box, unstamped and unchecked; returns once the event is on its way,
+    /// with the task of the server handling it (so a caller can keep several on their way).
+    /// </summary>
+    public Task<Task> PressEnterAsync(string text, CancellationToken cancellationToken) =>
+        Circuit.DispatchEventsAsync($"{UserName}'s message box", page =>
+            SendEvent(page) is { } send ? [new(send, new { text }, text)] : null, cancellationToken);
+
+    /// <summary>
+    /// Types text into "Search people" as one input event carrying only the event's value: a browser also sends it
+    /// as the field's value, which for a very long text would pass the hub's message size limit twice over.
+    /// </summary>
+    public Task<Task> SearchAsync(string text, CancellationToken cancellationToken) =>
+        Circuit.DispatchEventsAsync($"{UserName}'s search box", page =>
+            SearchBox(page) is { } search ? [new(search, new { value = text })] : null, cancellationToken);
+
+    /// <summary>The value of the message box's maxlength: the most UTF-16 units a browser lets one type.</summary>
+    public int MessageBoxMaxLength() =>
+        Circuit.Query(page => page.Document.Find(e => e.Attribute("id") == "message-input")?.Attribute("maxlength")) is { } max
+            && int.TryParse(max, System.Globalization.CultureInfo.InvariantCulture, out var units)
+            ? units
+            : throw new BlazorClientException($"{UserName}'s message box has no maxlength.");
+
+    /// <summary>
+    /// Presses the button of peer's row in the people list, as a click on it reports to the list's one handler:
+    /// action "chat" picks them, "withdraw" withdraws the request. Returns once the server has handled it.
+    /// </summary>
+    public async Task ClickPersonAsync(string peer, string action, CancellationToken cancellationToken)
+    {
+        var handled = await Circuit.DispatchEventsAsync($"{UserName}'s people list", page =>
+            PeopleClick(page) is { } click ? [new(click, new { person = peer, action })] : null, cancellationToken);
+        await handled;
+    }
+
+    /// <summary>
+    /// Waits until the page shows "waiting for peer" (waiting) or no longer does; false if it did not within
+    /// timeout (a refused pick), which leaves the page as it was.
+    /// </summary>
+    public Task<bool> TryWaitUntilWaitingAsync(string peer, bool waiting, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Circuit.TryWaitForAsync(page =>
+            (page.Document.Find(e => e.Attribute("data-testid") == "waiting")?.TextContent.Contains($"waiting for {peer}", StringComparison.Ordinal) == true) == waiting,
+            timeout, cancellationToken);
+
+    /// <summary>
+    /// Presses "Show earlier messages" if the chat shows it; returns false when it does not, else once the server
+    /// has handled the click and the page shows more messages than before.
+    /// </summary>
+    public async Task<bool> ShowEarlierAsync(CancellationToken cancellationToken)
+    {
+        var shown = ShownMessages();
+        if (Circuit.Query(page => page.Document.Find(e => e.Attribute("data-testid") == "show-earlier")?.Event("click")) is null)
+        {
+            return false;
+        }
+
+        var handled = await Circuit.DispatchEventsAsync($"{UserName}'s Show earlier messages", page =>
+            page.Document.Find(e => e.Attribute("data-testid") == "show-earlier")?.Event("click") is { } click
+                ? [new(click, new { type = "click", detail = 1, button = 0, buttons = 0 })]
+                : null,
+            cancellationToken);
+        await handled;
+        await Circuit.WaitForAsync($"{UserName}'s page to show more than {shown} messages", page => Shown(page) > shown, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Messages the chat shows.</summary>
+    public int ShownMessages() => Circuit.Query(Shown);
+
+    private static int Shown(RenderedPage page) =>
+        page.Document.Find(e => e.Attribute("role") == "log")?.Descendants().Count(e => e.Attribute("data-testid") == "message") ?? 0;
+
     /// <summary>Types "@end" and presses Enter, then waits until the page is back on the user list.</summary>
     public async Task EndChatAsync(CancellationToken cancellationToken)
     {
@@ -175,9 +293,8 @@ public sealed class ChatPerson : IAsyncDisposable
     // row's button through one "peopleclick" handler, told which person by the browser (js/blazorchat.js).
     private static EventBinding? ChatButton(RenderedPage page, string peer)
     {
-        if (page.Document.Find(e => e.Event("peopleclick") is not null) is not { } panel
-            || panel.Event("peopleclick") is not { } click
-            || panel.Find(e => e.Name == "ul" && e.Attribute("aria-label") == "People") is not { } list)
+        if (PeopleClick(page) is not { } click
+            || page.Document.Find(e => e.Name == "ul" && e.Attribute("aria-label") == "People") is not { } list)
         {
             return null;
         }
@@ -187,6 +304,10 @@ public sealed class ChatPerson : IAsyncDisposable
             ? click
             : null;
     }
+
+    // The people list's one handler of its buttons' clicks.
+    private static EventBinding? PeopleClick(RenderedPage page) =>
+        page.Document.Find(e => e.Event("peopleclick") is not null)?.Event("peopleclick");
 
     // The people list's native search field.
     private static EventBinding? SearchBox(RenderedPage page) =>

@@ -14,6 +14,9 @@ public sealed record AppSettings
 
     public int HashIterations { get; init; } = Accounts.LowestIterations;
 
+    /// <summary>Lifts the sign-in limits (the ladder signs thousands in from one address); off, the app's own apply.</summary>
+    public bool RaiseSignInLimits { get; init; } = true;
+
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
 }
 
@@ -126,10 +129,14 @@ public sealed class AppProcess : IAsyncDisposable
             ["DataProtection__KeysPath"] = Path.Combine(folder, "keys"),
             ["Benchmarking__Enabled"] = "true",
             ["Accounts__PasswordHashIterations"] = settings.HashIterations.ToString(CultureInfo.InvariantCulture),
-            ["Accounts__SignInsPerMinutePerAddress"] = "1000000",
-            ["Accounts__SignInsPerMinutePerUser"] = "10000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (settings.RaiseSignInLimits)
+        {
+            environment["Accounts__SignInsPerMinutePerAddress"] = "1000000";
+            environment["Accounts__SignInsPerMinutePerUser"] = "10000";
+        }
+
         foreach (var (key, value) in settings.Extra)
         {
             environment[key] = value;

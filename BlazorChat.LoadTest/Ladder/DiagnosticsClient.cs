@@ -22,7 +22,8 @@ public sealed record ServerSample(
     double GcPauseMilliseconds = 0,
     int Gen0Collections = 0,
     int Gen2Collections = 0,
-    WaitHistogram? DeliveryWait = null)
+    WaitHistogram? DeliveryWait = null,
+    long? PeakWorkingSetBytes = null)
 {
     public static ServerSample Parse(JsonNode json, bool collected) => new(
         json["process"]!["workingSetBytes"]!.GetValue<long>(),
@@ -38,7 +39,8 @@ public sealed record ServerSample(
         json["gc"]!["totalPauseMilliseconds"]!.GetValue<double>(),
         json["gc"]!["gen0Collections"]!.GetValue<int>(),
         json["gc"]!["gen2Collections"]!.GetValue<int>(),
-        WaitHistogram.Parse(json["deliveryWait"]));
+        WaitHistogram.Parse(json["deliveryWait"]),
+        json["process"]!["peakWorkingSetBytes"]?.GetValue<long>());
 }
 
 /// <summary>Reads /_diagnostics over its own small HTTP client.</summary>

@@ -65,8 +65,14 @@ public sealed class BlazorCircuit : IAsyncDisposable
     /// <summary>What StartCircuit returned; the disconnect beacon names it.</summary>
     public string? CircuitId { get; private set; }
 
-    /// <summary>Render batches applied so far.</summary>
+    /// <summary>Render batches applied (or, with <see cref="AcknowledgeOnly"/>, acknowledged) so far.</summary>
     public long BatchesApplied { get; private set; }
+
+    /// <summary>
+    /// Acknowledges render batches without applying them, as a script that only holds a tab open would: the page
+    /// copy stops changing, and a client holding a thousand such tabs spends next to nothing on them.
+    /// </summary>
+    public bool AcknowledgeOnly { get; set; }
 
     /// <summary>Called with every text the page shows and the arrival time of its batch, on the connection's receive loop.</summary>
     public Action<string, long>? TextRendered { get; set; }
@@ -151,21 +157,9 @@ public sealed class BlazorCircuit : IAsyncDisposable
     /// <summary>Waits until the page satisfies condition (checked now and after every render batch).</summary>
     public async Task WaitForAsync(string description, Func<RenderedPage, bool> condition, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        Waiter waiter;
-        lock (_lock)
+        if (AddWaiter(condition) is not { } waiter)
         {
-            if (_failure is not null)
-            {
-                throw Rethrow(_failure);
-            }
-
-            if (condition(Tree))
-            {
-                return;
-            }
-
-            waiter = new Waiter(condition);
-            _waiters.Add(waiter);
+            return;
         }
 
         try
@@ -174,10 +168,33 @@ public sealed class BlazorCircuit : IAsyncDisposable
         }
         finally
         {
-            lock (_lock)
-            {
-                _waiters.Remove(waiter);
-            }
+            RemoveWaiter(waiter);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="WaitForAsync"/>, but running out of time only answers false and leaves the circuit as it
+    /// was: for what may rightly never happen, such as a request the server refuses without a word.
+    /// </summary>
+    public async Task<bool> TryWaitForAsync(Func<RenderedPage, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (AddWaiter(condition) is not { } waiter)
+        {
+            return true;
+        }
+
+        try
+        {
+            await waiter.Completion.Task.WaitAsync(timeout, _time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            RemoveWaiter(waiter);
         }
     }
 
@@ -213,7 +230,7 @@ public sealed class BlazorCircuit : IAsyncDisposable
                     handler.HandlerId,
                     handler.EventName,
                     browserEvent.FieldValue is null ? null : new EventFieldInfo(handler.ComponentId, browserEvent.FieldValue));
-                var argsJson = JsonSerializer.Serialize(new object[] { descriptor, browserEvent.Arguments });
+                var argsJson = BrowserJson.Serialize(new object[] { descriptor, browserEvent.Arguments });
                 var callId = Interlocked.Increment(ref _nextCallId).ToString(CultureInfo.InvariantCulture);
                 var result = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
                 lock (_lock)
@@ -398,6 +415,11 @@ public sealed class BlazorCircuit : IAsyncDisposable
             {
                 error = new BlazorClientException($"Render batch {batchId} arrived while batch {_nextBatchId} was expected.");
             }
+            else if (batchId == _nextBatchId && AcknowledgeOnly)
+            {
+                _nextBatchId++;
+                BatchesApplied++;
+            }
             else if (batchId == _nextBatchId)
             {
                 try
@@ -521,6 +543,35 @@ public sealed class BlazorCircuit : IAsyncDisposable
         catch (TimeoutException ex)
         {
             throw Fail(new BlazorClientException($"Timed out after {limit.TotalSeconds:0.#} s waiting for {description}.", ex));
+        }
+    }
+
+    /// <summary>A waiter for condition, or null when the page satisfies it already; throws the circuit's failure.</summary>
+    private Waiter? AddWaiter(Func<RenderedPage, bool> condition)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                throw Rethrow(_failure);
+            }
+
+            if (condition(Tree))
+            {
+                return null;
+            }
+
+            var waiter = new Waiter(condition);
+            _waiters.Add(waiter);
+            return waiter;
+        }
+    }
+
+    private void RemoveWaiter(Waiter waiter)
+    {
+        lock (_lock)
+        {
+            _waiters.Remove(waiter);
         }
     }
 

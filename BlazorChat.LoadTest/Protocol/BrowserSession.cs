@@ -9,6 +9,9 @@ namespace BlazorChat.LoadTest.Protocol;
 /// </summary>
 public sealed class BrowserSession(BrowserHttp http, Uri baseAddress)
 {
+    /// <summary>What the sign-in page says for an unknown name, a wrong password and a locked account alike.</summary>
+    public const string InvalidCredentials = "Invalid username or password";
+
     public Uri BaseAddress { get; } = baseAddress;
 
     /// <summary>What a browser sends as Origin: scheme, host and port of the site.</summary>
@@ -38,15 +41,21 @@ public sealed class BrowserSession(BrowserHttp http, Uri baseAddress)
             new(form.InputName("password"), password),
         };
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, signInUri) { Content = new FormUrlEncodedContent(fields) };
+        var (answer, body) = await PostFormAsync(signInUri, fields, cancellationToken);
+        if (answer != HttpStatusCode.Redirect || Cookies[BrowserHttp.AuthCookieName] is null)
+        {
+            var reason = body.Contains(InvalidCredentials, StringComparison.Ordinal) ? ": invalid username or password" : "";
+            throw new BlazorClientException($"Signing in as '{userName}' failed: the server answered {(int)answer}{reason}.");
+        }
+    }
+
+    /// <summary>POST a form with this person's cookies and the site's Origin, as a browser submits one; no redirect is followed.</summary>
+    public async Task<(HttpStatusCode Status, string Html)> PostFormAsync(Uri uri, IEnumerable<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.TryAddWithoutValidation("Origin", Origin);
         using var response = await SendAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Redirect || Cookies[BrowserHttp.AuthCookieName] is null)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var reason = body.Contains("Invalid username or password", StringComparison.Ordinal) ? ": invalid username or password" : "";
-            throw new BlazorClientException($"Signing in as '{userName}' failed: the server answered {(int)response.StatusCode}{reason}.");
-        }
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
     /// <summary>GET a page with this person's cookies; no redirect is followed.</summary>
