@@ -123,8 +123,12 @@ public sealed class AbuseScenario(Uri baseAddress, DiagnosticsClient? diagnostic
                     }
                 }
 
-                return await HeavyMessagesAsync(heavy1, heavy2, heavyTabs.Count, cancellationToken);
+                return await HeavyMessagesAsync(heavy1, heavy2, heavyTabs.Count, PaddedText(heavy1), cancellationToken);
             }, cancellationToken);
+
+            // The heaviest message the length rule lets through: each character an emoji of four UTF-16 units.
+            await PhaseAsync("a. heaviest allowed messages", () =>
+                HeavyMessagesAsync(heavy1, heavy2, heavyTabs.Count, HeaviestAllowedText(heavy1), cancellationToken), cancellationToken);
             await PhaseAsync("a. show earlier", () => ShowEarlierAsync(heavyTabs, cancellationToken), cancellationToken);
             await CloseAsync(heavyTabs, cancellationToken);
 
@@ -196,18 +200,33 @@ public sealed class AbuseScenario(Uri baseAddress, DiagnosticsClient? diagnostic
         log($"{name}: {AbuseReport.Describe(phase)}");
     }
 
-    private async Task<(string, string, string)> HeavyMessagesAsync(ChatPerson first, ChatPerson second, int tabCount, CancellationToken cancellationToken)
+    // 5 letters and as many invisible tag characters as the message box lets a browser type after the stamp.
+    private (string Text, string Description) PaddedText(ChatPerson sender)
     {
-        // As many tag characters as the message box lets a browser type after the stamp and the 5 letters.
-        var stampLength = new StampedMessage(first.UserName, 99_999, long.MaxValue).Format("").Length;
-        var tags = Math.Min(plan.TagCharacters, (first.MessageBoxMaxLength() - stampLength - 5) / 2);
+        var tags = Math.Min(plan.TagCharacters, (sender.MessageBoxMaxLength() - StampLength(sender) - 5) / 2);
         var payload = new StringBuilder("hello", 5 + (2 * tags));
         for (var i = 0; i < tags; i++)
         {
             payload.Append(char.ConvertFromUtf32(0xE0020 + (i % 0x60)));
         }
 
-        var text = payload.ToString();
+        return (payload.ToString(), FormattableString.Invariant($"5 letters + {tags:N0} tag characters"));
+    }
+
+    // Thumbs up with a skin tone (one character, four UTF-16 units) up to the box's maxlength after the stamp.
+    private static (string Text, string Description) HeaviestAllowedText(ChatPerson sender)
+    {
+        var emoji = (sender.MessageBoxMaxLength() - StampLength(sender)) / 4;
+        return (string.Concat(Enumerable.Repeat("👍🏽", emoji)), FormattableString.Invariant($"{emoji:N0} emoji with a skin tone"));
+    }
+
+    private static int StampLength(ChatPerson sender) => new StampedMessage(sender.UserName, 99_999, long.MaxValue).Format("").Length;
+
+    private async Task<(string, string, string)> HeavyMessagesAsync(
+        ChatPerson first, ChatPerson second, int tabCount, (string Text, string Description) message, CancellationToken cancellationToken)
+    {
+        var (text, description) = message;
+        var stampLength = StampLength(first);
         var (receivedBefore1, receivedBefore2) = (first.ReceivedCount, second.ReceivedCount);
         var sent = 0;
         var clock = Stopwatch.StartNew();
@@ -235,7 +254,7 @@ public sealed class AbuseScenario(Uri baseAddress, DiagnosticsClient? diagnostic
         var refused = sent - delivered;
         var units = text.Length + stampLength;
         return (
-            FormattableString.Invariant($"{sent:N0} messages of 5 letters + {tags:N0} tag characters (about {units:N0} UTF-16 units each), 20/s from each of the pair, {tabCount} tabs open"),
+            FormattableString.Invariant($"{sent:N0} messages of {description} (about {units:N0} UTF-16 units each), 20/s from each of the pair, {tabCount} tabs open"),
             refused == 0 ? "none" : FormattableString.Invariant($"{refused:N0} sends refused ({first.SendError() ?? second.SendError() ?? "no error shown"})"),
             FormattableString.Invariant($"sent in {sending.TotalSeconds:0.0} s, {delivered:N0} delivered"));
     }
