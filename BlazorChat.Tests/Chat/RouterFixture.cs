@@ -48,7 +48,6 @@ public sealed class RouterFixture
         return (Router.Connect(user, recorder.Handle, sessionId), recorder);
     }
 
-    /// <summary>Connects both users and pairs them, waiting until both have been told.</summary>
     /// <summary>
     /// Waits until everything posted to <paramref name="connection"/> has been handled, so that the next change's
     /// people-list notice is its own (a notice posted while another still waits is merged into it).
@@ -63,6 +62,7 @@ public sealed class RouterFixture
         }
     }
 
+    /// <summary>Connects both users and pairs them, waiting until both have been told.</summary>
     public async Task<Pair> PairAsync(string first, string second)
     {
         var a = Connect(first);

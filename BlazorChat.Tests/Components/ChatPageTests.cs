@@ -85,6 +85,22 @@ public sealed class ChatPageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task ConfiguredMessageLength_IsWhatTheBoxHoldsAndNamesWhenItRefuses()
+    {
+        Fixture.Options.MaxMessageLength = 10;
+        var (karam, _) = Fixture.Connect("karam");
+        karam.Pick("hamza");
+        var cut = Render<ChatPage>();
+        await cut.ClickPeopleButtonAsync("Chat with karam");
+        cut.WaitForAssertion(() => Assert.Equal("karam", cut.Find("[data-testid=chat-partner]").TextContent));
+
+        await cut.SendFromBoxAsync(new string('x', 11));
+
+        Assert.Equal("40", cut.Find("#message-input").GetAttribute("maxlength"));
+        Assert.Equal("This message is longer than 10 characters. Shorten it and send again.", cut.Find("[data-testid=send-error]").TextContent);
+    }
+
+    [Fact]
     public async Task BrowserGoneDuringTheTimeZoneAndTitleCalls_TheTabLivesOn()
     {
         var error = new JSDisconnectedException("gone");

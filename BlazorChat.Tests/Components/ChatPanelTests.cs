@@ -6,7 +6,7 @@ namespace BlazorChat.Tests.Components;
 public sealed class ChatPanelTests : ComponentTestContext
 {
     // hamza's panel in his chat with karam, after `messages` messages "message 1" … (even ones hamza's, odd karam's).
-    private async Task<(IRenderedComponent<ChatPanel> Cut, Tests.Chat.Pair Pair)> RenderChatAsync(int maxLength = 4000, int messages = 0)
+    private async Task<(IRenderedComponent<ChatPanel> Cut, Tests.Chat.Pair Pair)> RenderChatAsync(int messages = 0)
     {
         var pair = await Fixture.PairAsync("hamza", "karam");
         for (var i = 1; i <= messages; i++)
@@ -14,14 +14,19 @@ public sealed class ChatPanelTests : ComponentTestContext
             (i % 2 == 0 ? pair.A : pair.B).Send($"message {i}");
         }
 
-        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
-        var cut = Render<ChatPanel>(p => p
-            .Add(c => c.Connection, pair.A)
-            .Add(c => c.Conversation, conversation)
-            .Add(c => c.Me, "hamza")
-            .Add(c => c.MaxMessageLength, maxLength));
+        var cut = RenderPanel(pair.A, ChatViewState.From(pair.A.GetSnapshot()).Conversation!);
         return (cut, pair);
     }
+
+    // hamza's panel for the conversation, with the router's limits, as ChatPage draws it.
+    private IRenderedComponent<ChatPanel> RenderPanel(ChatConnection connection, ConversationView conversation, TimeZoneInfo? timeZone = null) =>
+        Render<ChatPanel>(p => p
+            .Add(c => c.Connection, connection)
+            .Add(c => c.Conversation, conversation)
+            .Add(c => c.Me, "hamza")
+            .Add(c => c.MaxMessageLength, Router.MaxMessageLength)
+            .Add(c => c.MaxMessageUnits, Router.MaxMessageUnits)
+            .Add(c => c.TimeZone, timeZone ?? TimeZoneInfo.Utc));
 
     [Fact]
     public async Task Render_ShowsPartnerNoticeAndALabelledMessageBox()
@@ -130,11 +135,7 @@ public sealed class ChatPanelTests : ComponentTestContext
         pair.B.Send("مرحبا");
         var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
 
-        var cut = Render<ChatPanel>(p => p
-            .Add(c => c.Connection, pair.A)
-            .Add(c => c.Conversation, conversation)
-            .Add(c => c.Me, "hamza")
-            .Add(c => c.TimeZone, TimeZoneInfo.FindSystemTimeZoneById("Asia/Karachi")));
+        var cut = RenderPanel(pair.A, conversation, TimeZoneInfo.FindSystemTimeZoneById("Asia/Karachi"));
 
         var message = cut.Find("[data-testid=message]");
         Assert.Equal("auto", message.QuerySelector(".message-text")!.GetAttribute("dir"));
@@ -158,10 +159,7 @@ public sealed class ChatPanelTests : ComponentTestContext
         pair.B.Send(text);
         var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
 
-        var cut = Render<ChatPanel>(p => p
-            .Add(c => c.Connection, pair.A)
-            .Add(c => c.Conversation, conversation)
-            .Add(c => c.Me, "hamza"));
+        var cut = RenderPanel(pair.A, conversation);
 
         // A browser drops one leading mark of each string it is sent (see ChatMessages), so one more is drawn for it;
         // XssAndUnicodeTests checks what a browser shows.
@@ -195,10 +193,7 @@ public sealed class ChatPanelTests : ComponentTestContext
             pair.B.Send(i.ToString("00", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 3_998)); // 8,000 bytes
         }
 
-        var cut = Render<ChatPanel>(p => p
-            .Add(c => c.Connection, pair.A)
-            .Add(c => c.Conversation, ChatViewState.From(pair.A.GetSnapshot()).Conversation!)
-            .Add(c => c.Me, "hamza"));
+        var cut = RenderPanel(pair.A, ChatViewState.From(pair.A.GetSnapshot()).Conversation!);
 
         // 262,144 bytes hold 32 such messages, fewer than the hundred a step draws of short ones.
         var shown = cut.FindAll("[data-testid=message] .message-text").Select(m => m.TextContent[..2]).ToList();

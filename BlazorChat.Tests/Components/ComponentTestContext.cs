@@ -9,8 +9,10 @@ using MudBlazor.Services;
 namespace BlazorChat.Tests.Components;
 
 /// <summary>
-/// bUnit with MudBlazor set up as TOOLCHAIN.md says, a real ChatRouter, and a signed-in user. Disposed
-/// asynchronously, or MudBlazor's services throw.
+/// bUnit with MudBlazor, a real ChatRouter, and a signed-in user. MudBlazor's components need loose JS interop
+/// and <c>AddMudServices()</c>; those reading <c>RendererInfo</c> need an interactive one; and under xUnit v2 the
+/// context must be disposed asynchronously (hence <see cref="IAsyncLifetime"/>), or MudBlazor's services throw.
+/// Menus, selects and tooltips render nothing without a <c>MudPopoverProvider</c> rendered beside them.
 /// </summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 {

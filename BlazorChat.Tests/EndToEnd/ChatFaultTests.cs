@@ -32,7 +32,7 @@ public sealed class ChatFaultTests(BrowserFixture fixture, ITestOutputHelper out
     public async Task PartnerClosesTheTab_TheOtherSideIsToldWithinFiveSecondsAndTheChatEnds()
     {
         // A tab closing sends Blazor's close notice (the disconnect beacon). Closing a whole browser may not
-        // (Chromium skipped it in about a third of runs): that counts as a dropped connection (README, Limits).
+        // (Chromium skipped it in about a third of runs): that counts as a dropped connection (docs/security.md, "Known limits").
         var (stayer, stayerPassword) = Student(3);
         var (closer, closerPassword) = Student(4);
         await using var stayerContext = await fixture.Browser.NewContextAsync();

@@ -17,11 +17,12 @@ public sealed record PersonRow(MarkupString Markup)
     /// <summary>Past this many the cache starts over (one entry per account, status, request and button at most).</summary>
     internal const int MaxCached = 50_000;
 
-    private const string ChatButtonClass = "mud-button-root mud-button mud-button-outlined mud-button-outlined-primary mud-button-outlined-size-small mud-ripple";
-    private const string AnswerButtonClass = "mud-button-root mud-button mud-button-filled mud-button-filled-primary mud-button-filled-size-small mud-ripple";
-    private const string WithdrawButtonClass = "mud-button-root mud-button mud-button-outlined mud-button-outlined-default mud-button-outlined-size-small mud-ripple";
+    private const string ChatButtonClass = MudClasses.ButtonOutlinedPrimarySmall;
+    private const string AnswerButtonClass = MudClasses.ButtonFilledPrimarySmall;
+    private const string WithdrawButtonClass = MudClasses.ButtonOutlinedDefaultSmall;
 
     private static readonly string ChatLabel = StaticMarkup.ButtonLabel(MudBlazor.Icons.Material.Filled.Chat, "Chat").Value;
+    private static readonly string WithdrawLabel = StaticMarkup.ButtonLabel("Withdraw").Value;
 
     private static readonly ConcurrentDictionary<(string Name, PresenceStatus Status, bool WantsMe, bool Picked), PersonRow> Cache = new();
 
@@ -71,7 +72,7 @@ public sealed record PersonRow(MarkupString Markup)
         var encoded = html.Encode(name);
         var request = wantsMe ? """<span class="user-request" data-testid="wants-to-chat">wants to chat with you</span>""" : "";
         var button = picked
-            ? $"""<button type="button" class="{WithdrawButtonClass}" aria-label="Withdraw request to {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Withdraw}"><span class="mud-button-label">Withdraw</span></button>"""
+            ? $"""<button type="button" class="{WithdrawButtonClass}" aria-label="Withdraw request to {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Withdraw}">{WithdrawLabel}</button>"""
             : $"""<button type="button" class="{(wantsMe ? AnswerButtonClass : ChatButtonClass)}" aria-label="Chat with {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Chat}">{ChatLabel}</button>""";
         return new PersonRow(new MarkupString(
             $"""<div class="user-row" data-user="{encoded}" data-status="{StatusName(status)}"><span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{encoded}</span><span class="user-status">{StatusText(status)}</span>{request}</div>{button}</div>"""));
