@@ -213,10 +213,12 @@ public sealed class AbuseScenario(Uri baseAddress, DiagnosticsClient? diagnostic
         return (payload.ToString(), FormattableString.Invariant($"5 letters + {tags:N0} tag characters"));
     }
 
-    // Thumbs up with a skin tone (one character, four UTF-16 units) up to the box's maxlength after the stamp.
+    // Thumbs up with a skin tone (one character, four UTF-16 units) up to the length limit: the box holds four units a
+    // character, and the stamp's characters count too.
     private static (string Text, string Description) HeaviestAllowedText(ChatPerson sender)
     {
-        var emoji = (sender.MessageBoxMaxLength() - StampLength(sender)) / 4;
+        var (units, stamp) = (sender.MessageBoxMaxLength(), StampLength(sender));
+        var emoji = Math.Min((units - stamp) / 4, (units / 4) - stamp);
         return (string.Concat(Enumerable.Repeat("👍🏽", emoji)), FormattableString.Invariant($"{emoji:N0} emoji with a skin tone"));
     }
 
