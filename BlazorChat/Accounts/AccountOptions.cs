@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace BlazorChat.Accounts;
@@ -7,20 +8,26 @@ public sealed class AccountOptions
     public const string SectionName = "Accounts";
 
     /// <summary>Wrong passwords in a row that lock an account.</summary>
+    [Range(1, 100)]
     public int MaxFailedSignIns { get; set; } = 5;
 
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", MinimumIsExclusive = true)]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>PBKDF2-HMAC-SHA512 iterations (OWASP's 2023 figure for SHA-512).</summary>
+    [Range(10_000, 10_000_000)]
     public int PasswordHashIterations { get; set; } = 220_000;
 
     /// <summary>Sign-in attempts per minute for one username (known or not), checked before any hashing.</summary>
+    [Range(1, 10_000)]
     public int SignInsPerMinutePerUser { get; set; } = 10;
 
     /// <summary>Sign-in attempts per minute from one client address: high, as a campus may share one address.</summary>
+    [Range(1, 1_000_000)]
     public int SignInsPerMinutePerAddress { get; set; } = 300;
 
     /// <summary>How long a browser's device cookie (given at sign-in) lets it sign in while strangers have the account locked.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "730.00:00:00")]
     public TimeSpan DeviceCookieLifetime { get; set; } = TimeSpan.FromDays(180);
 }
 
@@ -32,41 +39,6 @@ public sealed class SeedOptions
     public string UsersCsv { get; set; } = "Data/seed-users.csv";
 }
 
-public sealed class AccountOptionsValidator : IValidateOptions<AccountOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AccountOptions options)
-    {
-        List<string> failures = [];
-        if (options.MaxFailedSignIns is < 1 or > 100)
-        {
-            failures.Add($"Accounts:MaxFailedSignIns must be between 1 and 100 (was {options.MaxFailedSignIns}).");
-        }
-
-        if (options.LockoutDuration <= TimeSpan.Zero || options.LockoutDuration > TimeSpan.FromDays(1))
-        {
-            failures.Add($"Accounts:LockoutDuration must be more than zero and at most one day (was {options.LockoutDuration}).");
-        }
-
-        if (options.PasswordHashIterations is < 10_000 or > 10_000_000)
-        {
-            failures.Add($"Accounts:PasswordHashIterations must be between 10000 and 10000000 (was {options.PasswordHashIterations}).");
-        }
-
-        if (options.SignInsPerMinutePerUser is < 1 or > 10_000)
-        {
-            failures.Add($"Accounts:SignInsPerMinutePerUser must be between 1 and 10000 (was {options.SignInsPerMinutePerUser}).");
-        }
-
-        if (options.SignInsPerMinutePerAddress is < 1 or > 1_000_000)
-        {
-            failures.Add($"Accounts:SignInsPerMinutePerAddress must be between 1 and 1000000 (was {options.SignInsPerMinutePerAddress}).");
-        }
-
-        if (options.DeviceCookieLifetime < TimeSpan.FromHours(1) || options.DeviceCookieLifetime > TimeSpan.FromDays(730))
-        {
-            failures.Add($"Accounts:DeviceCookieLifetime must be between one hour and 730 days (was {options.DeviceCookieLifetime}).");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}
+/// <summary>Checks <see cref="AccountOptions"/> at start-up against their <see cref="RangeAttribute"/>s (generated code); <see cref="Hosting.SettingNames{TOptions}"/> names the settings in its messages.</summary>
+[OptionsValidator]
+public sealed partial class AccountOptionsValidator : IValidateOptions<AccountOptions>;

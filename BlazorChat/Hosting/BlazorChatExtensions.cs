@@ -106,7 +106,7 @@ public static class BlazorChatExtensions
             });
 
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AccountOptions>>(new SettingNames<AccountOptions>(AccountOptions.SectionName, new AccountOptionsValidator()));
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateOnStart();
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>
         {
@@ -125,13 +125,13 @@ public static class BlazorChatExtensions
         // On SIGTERM, browsers whose circuits close try to reconnect at once; Kestrel would wait up to 30 s
         // for those connections. Chats live in memory and end with the process anyway, so stop sooner.
         services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HostingOptions>>(new SettingNames<HostingOptions>(HostingOptions.SectionName, new HostingOptionsValidator()));
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>((host, hosting) =>
             host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
 
         // Chat: the router is the one stateful singleton; each circuit gets its own ChatCircuit.
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ChatOptions>>(new SettingNames<ChatOptions>(ChatOptions.SectionName, new ChatOptionsValidator()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<TabEventBudget>();

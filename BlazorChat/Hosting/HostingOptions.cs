@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace BlazorChat.Hosting;
@@ -11,13 +12,10 @@ public sealed class HostingOptions
     /// How long a stop (SIGTERM, Ctrl+C) waits for open requests and connections. Chats live in memory and end with
     /// the process anyway, and closing circuits make browsers reconnect at once, so this is short.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-public sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, HostingOptions options) =>
-        options.ShutdownTimeout < TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromMinutes(10)
-            ? ValidateOptionsResult.Fail($"Hosting:ShutdownTimeout must be between 00:00:00 and 00:10:00 (was {options.ShutdownTimeout}).")
-            : ValidateOptionsResult.Success;
-}
+/// <summary>Checks <see cref="HostingOptions"/> at start-up against their <see cref="RangeAttribute"/>s (generated code); <see cref="SettingNames{TOptions}"/> names the settings in its messages.</summary>
+[OptionsValidator]
+public sealed partial class HostingOptionsValidator : IValidateOptions<HostingOptions>;

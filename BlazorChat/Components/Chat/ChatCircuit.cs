@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Claims;
 using BlazorChat.Accounts;
 using BlazorChat.Chat;
+using BlazorChat.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
@@ -218,7 +219,7 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
 
     private static bool IsSignIn((string UserName, string? SessionId) signIn, ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true, Name: { } name }
-        && string.Equals(name, signIn.UserName, StringComparison.OrdinalIgnoreCase)
+        && UserNames.Equals(name, signIn.UserName)
         && string.Equals(user.FindFirstValue(AccountClaims.SessionId), signIn.SessionId, StringComparison.Ordinal);
 
     // The owner's sign-in is still valid (their other tabs stay): only this circuit's tabs are closed, each told it is
