@@ -264,6 +264,28 @@ public sealed class BlazorCircuit : IAsyncDisposable
     }
 
     /// <summary>Closes the connection and sends the disconnect beacon, as leaving the page does.</summary>
+    /// <summary>
+    /// Opens a new connection with this client's cookies and asks it to take over the circuit <paramref name="circuitId"/>
+    /// (what a browser does to reconnect a dropped tab, by the id alone). Returns what the server answered: whether the
+    /// circuit is now this connection's. The connection is closed again afterwards.
+    /// </summary>
+    public async Task<bool> TryConnectCircuitAsync(string circuitId, CancellationToken cancellationToken)
+    {
+        await using var connection = CreateConnection();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        await connection.StartAsync(timeout.Token);
+        try
+        {
+            return await connection.InvokeAsync<bool>("ConnectCircuit", circuitId, timeout.Token);
+        }
+        finally
+        {
+            _closing = true;
+            await connection.StopAsync(timeout.Token);
+        }
+    }
+
     public async Task CloseAsync(CancellationToken cancellationToken)
     {
         _closing = true;
