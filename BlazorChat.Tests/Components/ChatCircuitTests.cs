@@ -135,17 +135,25 @@ public sealed class ChatCircuitTests
     public void AddressKey_IsTheIPv4AddressOrTheIPv6Slash64(string address, string key) =>
         Assert.Equal(key, ChatCircuit.AddressKey(IPAddress.Parse(address)));
 
+    // karam in the database with one open sign-in, and a tab's sign-in state (the real provider) showing it.
+    private async Task<(SignInSessions Sessions, string SessionId, SessionRevalidatingStateProvider Provider)> KaramSignedInAsync(AccountsTestDatabase database)
+    {
+        var sessions = new SignInSessions(database.Factory, _fixture.Time);
+        await database.AddUserAsync("karam", "-");
+        var sessionId = await sessions.StartAsync((await database.ReadUserAsync("karam")).Id, CancellationToken.None);
+        var provider = new SessionRevalidatingStateProvider(NullLoggerFactory.Instance, sessions);
+        provider.SetAuthenticationState(Task.FromResult(SignedIn("karam", sessionId)));
+        return (sessions, sessionId, provider);
+    }
+
     [Fact]
     public async Task ConnectAsync_SessionSignedOutBeforeTheTabJoins_NeverComesOnline()
     {
         // A chat page added to a circuit opened before its session was signed out (the circuit's state still says
         // signed in, and the timer has not checked it yet).
         await using var database = await AccountsTestDatabase.CreateAsync();
-        var sessions = new SignInSessions(database.Factory, _fixture.Time);
-        await database.AddUserAsync("karam", "-");
-        var sessionId = await sessions.StartAsync((await database.ReadUserAsync("karam")).Id, CancellationToken.None);
-        using var provider = new SessionRevalidatingStateProvider(NullLoggerFactory.Instance, sessions);
-        provider.SetAuthenticationState(Task.FromResult(SignedIn("karam", sessionId)));
+        var (sessions, sessionId, provider) = await KaramSignedInAsync(database);
+        using var signIn = provider;
         var (hamza, hamzaEvents) = _fixture.Connect("hamza");
         await sessions.EndAsync(sessionId, CancellationToken.None);
         var circuit = NewCircuit(provider);
@@ -163,11 +171,8 @@ public sealed class ChatCircuitTests
     public async Task ConnectAsync_SessionStillOpen_Joins()
     {
         await using var database = await AccountsTestDatabase.CreateAsync();
-        var sessions = new SignInSessions(database.Factory, _fixture.Time);
-        await database.AddUserAsync("karam", "-");
-        var sessionId = await sessions.StartAsync((await database.ReadUserAsync("karam")).Id, CancellationToken.None);
-        using var provider = new SessionRevalidatingStateProvider(NullLoggerFactory.Instance, sessions);
-        provider.SetAuthenticationState(Task.FromResult(SignedIn("karam", sessionId)));
+        var (_, _, provider) = await KaramSignedInAsync(database);
+        using var signIn = provider;
 
         var connection = await ConnectAsync(NewCircuit(provider), _ => Task.CompletedTask);
 

@@ -48,15 +48,18 @@ public sealed class UserListTests : ComponentTestContext
         Assert.Single(cut.FindAll("[data-testid=wants-to-chat]"));
     }
 
-    [Fact]
-    public void Render_WithManyUsers_OffersASearchThatFilters()
+    // hamza's list among student01 … student20: enough people for the search box.
+    private IRenderedComponent<UserList> RenderForHamzaAmongTwentyStudents()
     {
         string[] many = [.. Enumerable.Range(1, 20).Select(i => $"student{i:00}"), "hamza"];
         var fixture = new Tests.Chat.RouterFixture(users: many);
-        var hamza = fixture.Router.Connect("hamza", _ => Task.CompletedTask);
-        var cut = Render<UserList>(p => p
-            .Add(c => c.Connection, hamza)
-            .Add(c => c.State, ChatViewState.From(hamza.Initial)));
+        return RenderFor(fixture.Router.Connect("hamza", _ => Task.CompletedTask));
+    }
+
+    [Fact]
+    public void Render_WithManyUsers_OffersASearchThatFilters()
+    {
+        var cut = RenderForHamzaAmongTwentyStudents();
 
         cut.Find("input").Input("student1");
 
@@ -68,12 +71,7 @@ public sealed class UserListTests : ComponentTestContext
     [Fact]
     public void Search_ForgedLongerThanAnyName_IsCutToANamesLengthAndNeverDrawnBack()
     {
-        string[] many = [.. Enumerable.Range(1, 20).Select(i => $"student{i:00}"), "hamza"];
-        var fixture = new Tests.Chat.RouterFixture(users: many);
-        var hamza = fixture.Router.Connect("hamza", _ => Task.CompletedTask);
-        var cut = Render<UserList>(p => p
-            .Add(c => c.Connection, hamza)
-            .Add(c => c.State, ChatViewState.From(hamza.Initial)));
+        var cut = RenderForHamzaAmongTwentyStudents();
 
         // The box's maxlength holds a browser to 32 characters; a raw client sends what it likes.
         cut.Find("input").Input("student1" + new string('x', 60_000));
