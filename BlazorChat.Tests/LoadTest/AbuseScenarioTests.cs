@@ -8,7 +8,8 @@ namespace BlazorChat.Tests.LoadTest;
 
 public sealed class AbuseScenarioTests(ITestOutputHelper output)
 {
-    // Every phase, as small as it goes: 120 light "heavy" messages so "Show earlier messages" appears (100 are shown).
+    // Every phase, as small as it goes: 120 light "heavy" messages (100 tag characters each count under the limit),
+    // then 120 of the heaviest allowed, so "Show earlier messages" appears.
     private static readonly AbusePlan Tiny = new()
     {
         Baseline = TimeSpan.FromSeconds(1),
@@ -45,7 +46,7 @@ public sealed class AbuseScenarioTests(ITestOutputHelper output)
             .RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
 
         Assert.Equal(
-            ["baseline", "b. many tabs", "c. presence storm", "a. heavy messages", "a. show earlier", "d. sign-in flood", "e. over-long sends", "e. long searches"],
+            ["baseline", "b. many tabs", "c. presence storm", "a. heavy messages", "a. heaviest allowed messages", "a. show earlier", "d. sign-in flood", "e. over-long sends", "e. long searches"],
             phases.Select(p => p.Name));
         Assert.All(phases, p => Assert.Null(p.Failure));
         Assert.All(phases, p => Assert.NotNull(p.Server));
@@ -54,7 +55,10 @@ public sealed class AbuseScenarioTests(ITestOutputHelper output)
         Assert.Contains("5 accepted", byName["b. many tabs"].Figures, StringComparison.Ordinal);
         Assert.Contains("2 picks + 2 withdrawals", byName["c. presence storm"].Figures, StringComparison.Ordinal);
         Assert.Contains("120 delivered", byName["a. heavy messages"].Figures, StringComparison.Ordinal);
-        Assert.Contains("(1, 1 presses)", byName["a. show earlier"].Done, StringComparison.Ordinal);
+        Assert.Contains("120 delivered", byName["a. heaviest allowed messages"].Figures, StringComparison.Ordinal);
+
+        // The transcript keeps 2 MiB of the heaviest (66 of them), drawn 256 KiB (8) a step: the plan's 2 presses both go.
+        Assert.Contains("(2, 2 presses)", byName["a. show earlier"].Done, StringComparison.Ordinal);
         Assert.Matches("^[1-9][0-9,]* answered 429", byName["d. sign-in flood"].Refusals);
         Assert.Equal("every send refused", byName["e. over-long sends"].Refusals);
         Assert.Equal("none refused", byName["e. long searches"].Refusals);
