@@ -35,14 +35,16 @@ public static class Accounts
 }
 
 /// <summary>
-/// The app in Release as a child process of the ladder: its own folder (SQLite database, generated seed file,
-/// data-protection keys), Benchmarking enabled, on a free loopback port. Stopped by its pid: SIGTERM, then a
-/// kill if it has not exited within 10 s.
+/// The app as a child process (<c>dotnet BlazorChat.dll</c> from a build or publish folder) with its data in a folder of
+/// its own (SQLite database, data-protection keys), on a free loopback port. Stopped by its pid: SIGTERM, as systemd,
+/// Docker and Ctrl+C stop it, or a kill. The ladder and the abuse scenario start it published; the process tests start
+/// the tests' own build and stop, kill and restart it on the same data.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AppProcess(Process process, Uri baseAddress, string folder)
     {
@@ -53,9 +55,14 @@ public sealed class AppProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Where the app keeps its data.</summary>
     public string Folder { get; }
 
     public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>The last lines the app wrote (for failure reports).</summary>
     public string RecentOutput
@@ -98,7 +105,41 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the published app and waits until /_diagnostics answers (seeding hashes every account first).</summary>
+    /// <summary>
+    /// Starts BlazorChat.dll from <paramref name="appFolder"/> with its database and keys in <paramref name="folder"/>;
+    /// does not wait for it. Settings are configuration keys (<c>Seed:UsersCsv</c>) or environment variables.
+    /// </summary>
+    public static AppProcess Start(string appFolder, string folder, IReadOnlyDictionary<string, string> settings)
+    {
+        Directory.CreateDirectory(folder);
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(appFolder, "BlazorChat.dll") },
+            WorkingDirectory = appFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+        start.Environment["ConnectionStrings__BlazorChat"] = $"Data Source={Path.Combine(folder, "blazorchat.db")}";
+        start.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var app = new AppProcess(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), folder);
+        process.OutputDataReceived += (_, e) => app.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Remember(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return app;
+    }
+
+    /// <summary>Starts the published app for the ladder and waits until /_diagnostics answers (seeding hashes every account first).</summary>
     public static async Task<AppProcess> StartAsync(string publishFolder, string folder, AppSettings settings, TimeSpan startTimeout, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
@@ -111,22 +152,10 @@ public sealed class AppProcess : IAsyncDisposable
         var seedPath = Path.Combine(folder, "users.csv");
         await File.WriteAllTextAsync(seedPath, seed.ToString(), cancellationToken);
 
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(publishFolder, "BlazorChat.dll") },
-            WorkingDirectory = publishFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
-            ["ConnectionStrings__BlazorChat"] = $"Data Source={Path.Combine(folder, "bench.db")}",
             ["Seed__UsersCsv"] = seedPath,
-            ["DataProtection__KeysPath"] = Path.Combine(folder, "keys"),
             ["Benchmarking__Enabled"] = "true",
             ["Accounts__PasswordHashIterations"] = settings.HashIterations.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
@@ -142,18 +171,7 @@ public sealed class AppProcess : IAsyncDisposable
             environment[key] = value;
         }
 
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
-        var app = new AppProcess(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), folder);
-        process.OutputDataReceived += (_, e) => app.Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => app.Remember(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var app = Start(publishFolder, folder, environment);
         try
         {
             using var diagnostics = new DiagnosticsClient(app.BaseAddress);
@@ -161,9 +179,9 @@ public sealed class AppProcess : IAsyncDisposable
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (process.HasExited)
+                if (app.HasExited)
                 {
-                    throw new InvalidOperationException($"The app exited with {process.ExitCode} while starting:\n{app.RecentOutput}");
+                    throw new InvalidOperationException($"The app exited with {app.ExitCode} while starting:\n{app.RecentOutput}");
                 }
 
                 if (await diagnostics.TryPingAsync(cancellationToken))
@@ -186,6 +204,49 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the host's "Now listening on" line (logged at Information by Microsoft.Hosting.Lifetime).</summary>
+    public async Task WaitUntilListeningAsync(TimeSpan timeout)
+    {
+        var exited = _process.WaitForExitAsync();
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(_listening.Task, exited).WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The app did not start listening within {timeout}:{Environment.NewLine}{RecentOutput}");
+        }
+
+        if (first == exited)
+        {
+            throw new InvalidOperationException($"The app exited with code {_process.ExitCode} before listening:{Environment.NewLine}{RecentOutput}");
+        }
+    }
+
+    /// <summary>Sends SIGTERM and returns how long the app took to exit; throws a <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    public async Task<TimeSpan> StopWithSigTermAsync(TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+        {
+            if (term is not null)
+            {
+                await term.WaitForExitAsync();
+            }
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return watch.Elapsed;
+    }
+
+    /// <summary>Kills the process outright (SIGKILL): nothing gets to clean up.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM by pid, then a kill if it is still running 10 s later.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -193,25 +254,12 @@ public sealed class AppProcess : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
-                using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
-                {
-                    if (term is not null)
-                    {
-                        await term.WaitForExitAsync();
-                    }
-                }
-
-                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try
-                {
-                    await _process.WaitForExitAsync(patience.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    _process.Kill();
-                    await _process.WaitForExitAsync();
-                }
+                await StopWithSigTermAsync(TimeSpan.FromSeconds(10));
             }
+        }
+        catch (TimeoutException)
+        {
+            await KillAsync();
         }
         catch (InvalidOperationException)
         {
@@ -238,6 +286,11 @@ public sealed class AppProcess : IAsyncDisposable
             }
 
             _log.AppendLine(line);
+        }
+
+        if (line.Contains("Now listening on", StringComparison.Ordinal))
+        {
+            _listening.TrySetResult();
         }
     }
 

@@ -2,9 +2,34 @@ using BlazorChat.Chat;
 
 namespace BlazorChat.Tests.Chat;
 
-/// <summary>The people list at campus scale: a crowd changing status costs a busy tab one notice, not one per change.</summary>
+/// <summary>
+/// The people list: each person's status as they pick, chat and leave, and at campus scale, where a crowd changing
+/// status costs a busy tab one notice, not one per change.
+/// </summary>
 public sealed class ChatRouterPeopleTests
 {
+    private readonly RouterFixture _fixture = new();
+
+    [Fact]
+    public async Task Presence_FollowsOnlineWaitingInChatAndOffline()
+    {
+        var (hira, hiraEvents) = _fixture.Connect("hira");
+        var (hamza, _) = _fixture.Connect("hamza");
+        var (karam, _) = _fixture.Connect("karam");
+
+        Assert.Equal([new("hamza", PresenceStatus.Online), new("karam", PresenceStatus.Online)], hira.FindPeople(null, 2).People);
+        hamza.Pick("karam");
+        Assert.Equal([new("hamza", PresenceStatus.Waiting), new("karam", PresenceStatus.Online)], hira.FindPeople(null, 2).People);
+        karam.Pick("hamza");
+        Assert.Equal([new("hamza", PresenceStatus.InChat), new("karam", PresenceStatus.InChat)], hira.FindPeople(null, 2).People);
+        await RouterFixture.UntilIdleAsync(hira);
+        var seen = hiraEvents.Count;
+        hamza.Dispose();
+        PersonStatus[] afterHamzaLeft = [new("karam", PresenceStatus.Online), new("hamza", PresenceStatus.Offline)];
+        Assert.Equal(afterHamzaLeft, hira.FindPeople(null, 2).People);
+        await hiraEvents.WaitForAsync<PeopleChanged>(since: seen); // told, so the list reads it again
+    }
+
     [Fact]
     public async Task PresenceChanges_WhileATabIsBusy_LeaveOneQueuedPeopleChangedNotOnePerChange()
     {

@@ -129,7 +129,7 @@ internal sealed class ScriptRun
             : new ChatOptions { LeaveGrace = TimeSpan.Zero, ReconnectGrace = TimeSpan.Zero };
         options.MaxMessageLength = MaxLength;
         options.MaxMessagesPerSecond = script.MessagesPerSecond;
-        options.MaxPicksPerMinute = 0; // not modelled: ChatRouterTests covers it
+        options.MaxPicksPerMinute = 0; // not modelled: ChatRouterLimitsTests covers it
         options.TranscriptLimit = 10;
         _fixture = new RouterFixture(options, _users);
         _model = new ChatRouterModel(_users, options);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
+using AppProcess = BlazorChat.LoadTest.Ladder.AppProcess;
 
 namespace BlazorChat.Tests.EndToEnd;
 
@@ -12,7 +13,7 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
     [Fact]
     public async Task SigTerm_WithPeopleChatting_ExitsWithinTenSecondsAndDataSurvivesARestart()
     {
-        await using (var app = AppProcess.Start(_dataDirectory))
+        await using (var app = StartApp())
         {
             await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
             var accountsBefore = ReadAccounts();
@@ -28,7 +29,7 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
             Assert.True(took < TimeSpan.FromSeconds(10), $"shutdown took {took.TotalSeconds:F1} s");
             Assert.Equal(0, app.ExitCode);
 
-            await using var restarted = AppProcess.Start(_dataDirectory);
+            await using var restarted = StartApp();
             await restarted.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
             await restarted.StopWithSigTermAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(accountsBefore, ReadAccounts());
@@ -40,7 +41,7 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
     public async Task Restart_KeepsPeopleSignedIn()
     {
         var cookies = new System.Net.CookieContainer();
-        await using (var first = AppProcess.Start(_dataDirectory))
+        await using (var first = StartApp())
         {
             await first.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
             using var client = CreateClient(first.BaseAddress, cookies);
@@ -49,7 +50,7 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
             await first.StopWithSigTermAsync(TimeSpan.FromSeconds(30));
         }
 
-        await using var second = AppProcess.Start(_dataDirectory);
+        await using var second = StartApp();
         await second.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
         // The restarted app listens on another port: send the same cookies by hand.
         using var again = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = second.BaseAddress };
@@ -75,14 +76,14 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
 
         foreach (var delay in new[] { 600, 1200, 2000 })
         {
-            await using var doomed = AppProcess.Start(_dataDirectory, settings);
+            await using var doomed = StartApp(settings);
             await Task.Delay(delay);
             await doomed.KillAsync();
             output.WriteLine($"killed after {delay} ms; accounts then: {ReadAccountsOrNone().Count}");
             Assert.True(ReadAccountsOrNone().Count is 0 or people, "an import is all or nothing");
         }
 
-        await using var app = AppProcess.Start(_dataDirectory, settings);
+        await using var app = StartApp(settings);
         await app.WaitUntilListeningAsync(TimeSpan.FromSeconds(120));
         await app.StopWithSigTermAsync(TimeSpan.FromSeconds(30));
 
@@ -90,6 +91,43 @@ public sealed class ProcessLifecycleTests(BrowserFixture fixture, ITestOutputHel
         Assert.Equal(people, accounts.Count);
         Assert.Equal(Enumerable.Range(1, people).Select(i => $"person{i:00}"), accounts.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("ok", IntegrityCheck());
+    }
+
+    /// <summary>The app from its own build output, as `dotnet run` starts it, with its data in this test's folder; does not wait.</summary>
+    private AppProcess StartApp(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // As `dotnet run` does: an unpublished build serves its static files (blazor.web.js, MudBlazor) only in Development.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Logging:LogLevel:Default"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        return AppProcess.Start(AppBuildDirectory(), _dataDirectory, all);
+    }
+
+    /// <summary>BlazorChat's own build output, built in the same configuration as these tests.</summary>
+    private static string AppBuildDirectory()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = testDirectory.Name;
+        var configuration = testDirectory.Parent!.Name;
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "BlazorChat.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException($"BlazorChat.sln was not found above {AppContext.BaseDirectory}.");
+        }
+
+        return Path.Combine(root.FullName, "BlazorChat", "bin", configuration, framework);
     }
 
     public void Dispose()
