@@ -48,8 +48,9 @@ internal sealed class AccountsTestDatabase : IAsyncDisposable
         return database;
     }
 
-    public UserSeeder CreateSeeder(PasswordHasher<UserAccount> hasher) =>
-        new(Factory, hasher, Options.Create(new SeedOptions()), new TestHostEnvironment(Folder), NullLogger<UserSeeder>.Instance);
+    /// <summary>A seeder with the default options and <see cref="Folder"/> (or <paramref name="contentRoot"/>) as content root.</summary>
+    public UserSeeder CreateSeeder(PasswordHasher<UserAccount> hasher, string? contentRoot = null) =>
+        new(Factory, hasher, Options.Create(new SeedOptions()), new TestHostEnvironment(contentRoot ?? Folder), NullLogger<UserSeeder>.Instance);
 
     public async Task WriteSeedFileAsync(string content)
     {

@@ -420,4 +420,20 @@ public sealed class SeedUserCsvTests
         // Assert
         Assert.Equal(expected, Assert.Single(users).Password);
     }
+
+    [Theory]
+    [InlineData(';')]
+    [InlineData('\t')]
+    public void Parse_OtherSeparator_ThrowsNamingTheHeaderAndEveryRow(char separator)
+    {
+        // Arrange
+        var content = $"username{separator}password\nhamza{separator}123\n";
+
+        // Act
+        var error = Assert.Throws<SeedFileException>(() => SeedUserCsv.Parse(content, Source));
+
+        // Assert
+        Assert.Contains("line 1: the first line must be the header 'username,password'", error.Message);
+        Assert.Contains("line 2: expected 2 fields (username,password) but found 1", error.Message);
+    }
 }

@@ -204,9 +204,10 @@ public sealed class UserSeederTests : IAsyncLifetime
     }
 
     [Fact]
-    public void SeedFilePath_DefaultOptions_IsDataSeedUsersCsvUnderContentRoot()
+    public async Task SeedFilePath_DefaultOptions_IsDataSeedUsersCsvUnderContentRoot()
     {
         // Arrange
+        await _database.WriteSeedFileAsync("username,password\nhamza,123\n");
         var seeder = _database.CreateSeeder(_hasher);
 
         // Act
@@ -214,5 +215,50 @@ public sealed class UserSeederTests : IAsyncLifetime
 
         // Assert
         Assert.Equal(Path.Combine(_database.Folder, "Data", "seed-users.csv"), path);
+    }
+
+    [Fact]
+    public void SeedFileCandidates_DefaultOptions_AreDataUnderContentRootThenBesideIt()
+    {
+        // Arrange
+        var seeder = _database.CreateSeeder(_hasher);
+
+        // Act
+        var candidates = seeder.SeedFileCandidates;
+
+        // Assert
+        Assert.Equal(
+            [Path.Combine(_database.Folder, "Data", "seed-users.csv"), Path.Combine(Path.GetDirectoryName(_database.Folder)!, "Data", "seed-users.csv")],
+            candidates);
+    }
+
+    [Fact]
+    public async Task SeedAsync_DefaultFileOnlyBesideTheContentRoot_SeedsFromIt()
+    {
+        // Arrange: the layout of `dotnet run --project BlazorChat`: content root BlazorChat/, the file in ../Data/.
+        await _database.WriteSeedFileAsync("username,password\nhamza,123\n");
+        var contentRoot = Path.Combine(_database.Folder, "BlazorChat");
+        Directory.CreateDirectory(contentRoot);
+        var seeder = _database.CreateSeeder(_hasher, contentRoot);
+
+        // Act
+        var added = await seeder.SeedAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Equal(_database.SeedFilePath, seeder.SeedFilePath);
+        Assert.Equal(1, added);
+    }
+
+    [Fact]
+    public async Task SeedAsync_MissingFileAndEmptyDatabase_NamesEveryPathTried()
+    {
+        // Arrange
+        var seeder = _database.CreateSeeder(_hasher);
+
+        // Act
+        var error = await Assert.ThrowsAsync<SeedFileException>(() => seeder.SeedAsync(CancellationToken.None));
+
+        // Assert
+        Assert.All(seeder.SeedFileCandidates, path => Assert.Contains(path, error.Message));
     }
 }

@@ -11,7 +11,7 @@ namespace BlazorChat.Tests.EndToEnd;
 
 /// <summary>
 /// The real app on a real loopback port (Kestrel), with its own SQLite file and key folder in a temporary
-/// directory, seeded from the app's own Data/seed-users.csv. With <c>https</c> it serves TLS with a throwaway
+/// directory, seeded from the app's own seed file (the top-level Data/seed-users.csv). With <c>https</c> it serves TLS with a throwaway
 /// self-signed certificate that only this server's clients trust.
 /// </summary>
 public sealed class BlazorChatServer : WebApplicationFactory<Program>

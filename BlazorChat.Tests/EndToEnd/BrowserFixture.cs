@@ -21,7 +21,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 directory = directory.Parent;
             }
 
-            return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("BlazorChat.sln not found"), "BlazorChat", "Data", "seed-users.csv");
+            return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("BlazorChat.sln not found"), "Data", "seed-users.csv");
         }
     }
 

@@ -35,8 +35,16 @@ public sealed class SeedOptions
 {
     public const string SectionName = "Seed";
 
-    /// <summary>The seed CSV, relative to the content root unless absolute.</summary>
-    public string UsersCsv { get; set; } = "Data/seed-users.csv";
+    /// <summary>The default seed file, looked for in these places under the content root, in order.</summary>
+    /// <remarks>
+    /// A build or published folder (the content root of <c>dotnet BlazorChat.dll</c>) has a copy at the first;
+    /// <c>dotnet run --project BlazorChat</c> has <c>BlazorChat/</c> as content root and finds the repository's
+    /// top-level <c>Data/seed-users.csv</c> at the second.
+    /// </remarks>
+    public static readonly IReadOnlyList<string> DefaultUsersCsv = ["Data/seed-users.csv", "../Data/seed-users.csv"];
+
+    /// <summary>The seed CSV, relative to the content root unless absolute; unset, the first of <see cref="DefaultUsersCsv"/> that exists.</summary>
+    public string? UsersCsv { get; set; }
 }
 
 /// <summary>Checks <see cref="AccountOptions"/> at start-up against their <see cref="RangeAttribute"/>s (generated code); <see cref="Hosting.SettingNames{TOptions}"/> names the settings in its messages.</summary>

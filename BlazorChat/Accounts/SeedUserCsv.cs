@@ -1,5 +1,6 @@
 using System.Text;
 using BlazorChat.Data;
+using CsvHelper;
 
 namespace BlazorChat.Accounts;
 
@@ -9,10 +10,10 @@ public sealed record SeedUser(int Line, string UserName, string Password);
 public sealed class SeedFileException(string message) : Exception(message);
 
 /// <summary>
-/// Reads the seed file: RFC 4180 CSV with the header <c>username,password</c>. Quoted fields may hold commas,
-/// quotes ("") and line breaks; a UTF-8 BOM, CRLF or LF line ends and blank lines are accepted. Nothing is
-/// trimmed: a password is exactly what stands between the commas or quotes. The whole file is checked
-/// before anything is imported, and every problem is reported with its line number.
+/// Reads the seed file: RFC 4180 CSV (read by CsvHelper) with the header <c>username,password</c>. Quoted fields
+/// may hold commas, quotes ("") and line breaks; a UTF-8 BOM, CRLF, LF or CR line ends and blank lines are
+/// accepted. Nothing is trimmed: a password is exactly what stands between the commas or quotes. The whole file
+/// is checked before anything is imported, and every problem is reported with its line number.
 /// </summary>
 public static class SeedUserCsv
 {
@@ -28,7 +29,7 @@ public static class SeedUserCsv
         Dictionary<string, int> firstLineByName = new(UserNames.Comparer);
         var headerSeen = false;
 
-        foreach (var record in ReadRecords(content.TrimStart('\uFEFF'), errors))
+        foreach (var record in ReadRecords(content, errors))
         {
             if (record.IsBlank)
             {
@@ -109,107 +110,38 @@ public static class SeedUserCsv
         return builder.ToString();
     }
 
+    /// <summary>
+    /// CsvHelper reads the RFC 4180 records and counts their lines; a record with bad quoting is skipped and
+    /// reported. A line of only spaces or tabs comes back as a record, marked blank here.
+    /// </summary>
     private static IEnumerable<Record> ReadRecords(string content, List<string> errors)
     {
-        var line = 1;
-        var i = 0;
-        while (i < content.Length)
+        var options = new CsvReaderOptions
         {
-            var recordLine = line;
-            List<string> fields = [];
-            StringBuilder field = new();
-            var fieldWasQuoted = false;
-            var recordDone = false;
-            var bad = false;
-
-            while (i < content.Length && !recordDone)
-            {
-                var c = content[i];
-                if (c == '"' && field.Length == 0 && !fieldWasQuoted)
-                {
-                    fieldWasQuoted = true;
-                    var start = line;
-                    i++;
-                    var closed = false;
-                    while (i < content.Length)
-                    {
-                        var q = content[i];
-                        if (q == '"')
-                        {
-                            if (i + 1 < content.Length && content[i + 1] == '"')
-                            {
-                                field.Append('"');
-                                i += 2;
-                                continue;
-                            }
-
-                            i++;
-                            closed = true;
-                            break;
-                        }
-
-                        if (q == '\n' || (q == '\r' && (i + 1 >= content.Length || content[i + 1] != '\n')))
-                        {
-                            line++;
-                        }
-
-                        field.Append(q);
-                        i++;
-                    }
-
-                    if (!closed)
-                    {
-                        errors.Add($"line {start}: a quoted field is never closed");
-                        yield break;
-                    }
-
-                    if (i < content.Length && content[i] is not (',' or '\r' or '\n'))
-                    {
-                        errors.Add($"line {line}: unexpected text after a closing quote");
-                        bad = true;
-                    }
-
-                    continue;
-                }
-
-                switch (c)
-                {
-                    case ',':
-                        fields.Add(field.ToString());
-                        field.Clear();
-                        fieldWasQuoted = false;
-                        i++;
-                        break;
-                    case '\r' or '\n':
-                        i += c == '\r' && i + 1 < content.Length && content[i + 1] == '\n' ? 2 : 1;
-                        line++;
-                        recordDone = true;
-                        break;
-                    case '"':
-                        if (!bad)
-                        {
-                            errors.Add($"line {line}: a quote inside an unquoted field (quote the whole field and double the quote)");
-                        }
-
-                        bad = true;
-                        field.Append(c);
-                        i++;
-                        break;
-                    default:
-                        field.Append(c);
-                        i++;
-                        break;
-                }
-            }
-
-            fields.Add(field.ToString());
-            var blank = fields.Count == 1 && !fieldWasQuoted && string.IsNullOrWhiteSpace(fields[0]);
-            if (!bad)
-            {
-                yield return new Record(recordLine, fields, blank);
-            }
+            // Set, or CsvHelper would guess the separator and accept a file separated by ';' or tabs.
+            Separator = ',',
+            HasHeader = false,
+            TrimWhitespace = false,
+            TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = record => errors.Add($"line {record.LineNumber}: {Describe(record.Reason)}"),
+        };
+        using var reader = CsvReader.FromText(content, options);
+        while (reader.Read())
+        {
+            var fields = Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToList();
+            var blank = fields.Count == 1 && string.IsNullOrWhiteSpace(reader.Current.ToString());
+            yield return new Record(checked((int)reader.LineNumber), fields, blank);
         }
     }
+
+    private static string Describe(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote => "a quote inside an unquoted field (quote the whole field and double the quote)",
+        CsvMalformedReason.TextAfterClosingQuote => "unexpected text after a closing quote",
+        CsvMalformedReason.UnterminatedQuote => "a quoted field is never closed",
+        _ => $"malformed CSV ({reason})",
+    };
 
     private sealed record Record(int Line, List<string> Fields, bool IsBlank);
 }

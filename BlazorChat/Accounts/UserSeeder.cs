@@ -19,23 +19,30 @@ public sealed partial class UserSeeder(
     IHostEnvironment environment,
     ILogger<UserSeeder> logger)
 {
-    public string SeedFilePath =>
-        Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.UsersCsv));
+    /// <summary>Where the seed file is looked for, in order: the setting's one path, or the defaults.</summary>
+    public IReadOnlyList<string> SeedFileCandidates =>
+        (options.Value.UsersCsv is { Length: > 0 } path ? [path] : SeedOptions.DefaultUsersCsv)
+            .Select(p => Path.GetFullPath(Path.Combine(environment.ContentRootPath, p)))
+            .ToList();
+
+    /// <summary>The first candidate that exists, or null.</summary>
+    public string? SeedFilePath => SeedFileCandidates.FirstOrDefault(File.Exists);
 
     /// <summary>Returns how many accounts were added.</summary>
     public async Task<int> SeedAsync(CancellationToken cancellationToken)
     {
         var path = SeedFilePath;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!File.Exists(path))
+        if (path is null)
         {
+            var tried = string.Join(" or ", SeedFileCandidates);
             if (await db.Users.AnyAsync(cancellationToken))
             {
-                LogNoSeedFile(logger, path);
+                LogNoSeedFile(logger, tried);
                 return 0;
             }
 
-            throw new SeedFileException($"The seed file {path} does not exist and the database has no accounts: nobody could sign in.");
+            throw new SeedFileException($"The seed file does not exist (looked for {tried}) and the database has no accounts: nobody could sign in.");
         }
 
         var users = SeedUserCsv.Parse(await File.ReadAllTextAsync(path, cancellationToken), path);
