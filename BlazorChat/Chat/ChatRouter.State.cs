@@ -28,37 +28,6 @@ public sealed partial class ChatRouter
         public TokenBucket Picks;
     }
 
-    /// <summary>
-    /// A token bucket: starts full at its capacity, refills continuously at its rate, and each action takes one
-    /// token. A capacity of 0 or less means no limit.
-    /// </summary>
-    private struct TokenBucket
-    {
-        private double _tokens;
-        private long _refilledAt;   // TimeProvider timestamp; 0 before the first action
-
-        public bool TryTake(TimeProvider time, double capacity, double perSecond)
-        {
-            if (capacity <= 0)
-            {
-                return true;
-            }
-
-            var now = time.GetTimestamp();
-            _tokens = _refilledAt == 0
-                ? capacity
-                : Math.Min(capacity, _tokens + (time.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond));
-            _refilledAt = now;
-            if (_tokens < 1)
-            {
-                return false;
-            }
-
-            _tokens--;
-            return true;
-        }
-    }
-
     private sealed class Conversation(long id, UserState first, UserState second, DateTimeOffset startedAt)
     {
         public long Id { get; } = id;

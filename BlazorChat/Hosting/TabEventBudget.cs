@@ -27,11 +27,11 @@ public sealed class TabEventBudget(IOptions<ChatOptions> options, TimeProvider t
             var items = invocationContext.Context.Items;
             if (!items.TryGetValue(BucketKey, out var found) || found is not Bucket bucket)
             {
-                bucket = new Bucket(time.GetTimestamp(), 2 * _perSecond);
+                bucket = new Bucket();
                 items[BucketKey] = bucket;
             }
 
-            var wait = bucket.Take(time, _perSecond);
+            var wait = bucket.Tokens.Borrow(time, 2 * _perSecond, _perSecond);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, invocationContext.Context.ConnectionAborted).ConfigureAwait(false);
@@ -41,22 +41,10 @@ public sealed class TabEventBudget(IOptions<ChatOptions> options, TimeProvider t
         return await next(invocationContext).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A token bucket holding up to two seconds' worth. A call with no token left borrows the next one and is told how
-    /// long to wait for it; calls of one connection come one at a time, so each waits its turn.
-    /// </summary>
-    private sealed class Bucket(long refilledAt, double tokens)
+    // Two seconds' worth of calls at once; a call with no token left borrows the next one and waits for it. Calls of
+    // one connection come one at a time, so each waits its turn. A class, so the bucket is changed in place.
+    private sealed class Bucket
     {
-        private long _refilledAt = refilledAt;
-        private double _tokens = tokens;
-
-        public TimeSpan Take(TimeProvider time, double perSecond)
-        {
-            var now = time.GetTimestamp();
-            _tokens = Math.Min(2 * perSecond, _tokens + (time.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond));
-            _refilledAt = now;
-            _tokens--;
-            return _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / perSecond);
-        }
+        public TokenBucket Tokens;
     }
 }
