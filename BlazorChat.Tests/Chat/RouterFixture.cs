@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using BlazorChat.Accounts;
 using BlazorChat.Chat;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BlazorChat.Tests.Chat;
 
@@ -34,7 +33,7 @@ public sealed class RouterFixture
 
     public ChatMetrics Metrics { get; }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+    public TestClock Time { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
 
     public ChatOptions Options { get; }
 
