@@ -26,6 +26,20 @@ public sealed class AccountOptions
     [Range(1, 1_000_000)]
     public int SignInsPerMinutePerAddress { get; set; } = 300;
 
+    /// <summary>
+    /// Sign-in posts from one client address handled at once (one password check each); more wait their turn, up to
+    /// a minute's allowance. The default leaves one core of the machine to the chats, however fast one address posts.
+    /// </summary>
+    [Range(1, 1024)]
+    public int SignInsAtOncePerAddress { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
+
+    /// <summary>
+    /// Password checks that may run at once, from all addresses together; more wait their turn. The default leaves
+    /// one core of the machine to the chats.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentPasswordChecks { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
+
     /// <summary>How long a browser's device cookie (given at sign-in) lets it sign in while strangers have the account locked.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "730.00:00:00")]
     public TimeSpan DeviceCookieLifetime { get; set; } = TimeSpan.FromDays(180);

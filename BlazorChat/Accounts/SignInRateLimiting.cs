@@ -36,6 +36,20 @@ public static class SignInRateLimiting
                             QueueLimit = 0,
                         })
                     : RateLimitPartition.GetNoLimiter(""));
+            // Also one address's sign-ins are checked a few at a time (the rest wait their turn, up to a minute's
+            // allowance): one address flooding the form then keeps at most that many cores busy, not all of them.
+            var atOnce = accounts.Value.SignInsAtOncePerAddress;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                HttpMethods.IsPost(context.Request.Method) && IsSignInPage(context)
+                    ? RateLimitPartition.GetConcurrencyLimiter(
+                        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new ConcurrencyLimiterOptions
+                        {
+                            PermitLimit = atOnce,
+                            QueueLimit = perMinute,
+                            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                        })
+                    : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = static async (rejected, cancellationToken) =>
             {
                 var response = rejected.HttpContext.Response;
@@ -48,4 +62,7 @@ public static class SignInRateLimiting
         });
         return services;
     }
+
+    private static bool IsSignInPage(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == PolicyName;
 }

@@ -53,7 +53,14 @@ public sealed partial class SignInService(
             QueueLimit = 0,
         }));
 
-    public void Dispose() => _perUser.Dispose();
+    // PBKDF2 takes a core for its whole run: a burst of sign-ins must not take every core from the chats.
+    private readonly SemaphoreSlim _passwordChecks = new(options.Value.MaxConcurrentPasswordChecks);
+
+    public void Dispose()
+    {
+        _perUser.Dispose();
+        _passwordChecks.Dispose();
+    }
 
     public Task<SignInResult> SignInAsync(string? userName, string? password, CancellationToken cancellationToken) =>
         SignInAsync(userName, password, device: null, cancellationToken);
@@ -88,7 +95,7 @@ public sealed partial class SignInService(
         var now = time.GetUtcNow().UtcTicks;
         if (account is null || account.LockoutEndUtcTicks > now)
         {
-            hasher.VerifyHashedPassword(null!, _dummyHash.Value, password);
+            await VerifyAsync(_dummyHash.Value, password, cancellationToken);
             if (account is not null)
             {
                 LogLockedAttempt(logger, account.UserName);
@@ -98,7 +105,7 @@ public sealed partial class SignInService(
             return new SignInResult(SignInOutcome.WrongCredentials);
         }
 
-        var verdict = hasher.VerifyHashedPassword(null!, account.PasswordHash, password);
+        var verdict = await VerifyAsync(account.PasswordHash, password, cancellationToken);
         if (verdict == PasswordVerificationResult.Failed)
         {
             return await CountFailureAsync(db, account.Id, account.UserName, cancellationToken);
@@ -119,12 +126,12 @@ public sealed partial class SignInService(
     {
         if (_deviceFailures.IsLockedOut(nonce))
         {
-            hasher.VerifyHashedPassword(null!, _dummyHash.Value, password);
+            await VerifyAsync(_dummyHash.Value, password, cancellationToken);
             LogDeviceLockedAttempt(logger, account.UserName);
             return new SignInResult(SignInOutcome.LockedOut);
         }
 
-        var verdict = hasher.VerifyHashedPassword(null!, account.PasswordHash, password);
+        var verdict = await VerifyAsync(account.PasswordHash, password, cancellationToken);
         if (verdict == PasswordVerificationResult.Failed)
         {
             if (_deviceFailures.CountFailure(nonce))
@@ -144,6 +151,22 @@ public sealed partial class SignInService(
         return await SucceedAsync(db, account, password, verdict, cancellationToken);
     }
 
+    private Task<PasswordVerificationResult> VerifyAsync(string hash, string password, CancellationToken cancellationToken) =>
+        RunPasswordCheckAsync(() => hasher.VerifyHashedPassword(null!, hash, password), cancellationToken);
+
+    private async Task<T> RunPasswordCheckAsync<T>(Func<T> check, CancellationToken cancellationToken)
+    {
+        await _passwordChecks.WaitAsync(cancellationToken);
+        try
+        {
+            return check();
+        }
+        finally
+        {
+            _passwordChecks.Release();
+        }
+    }
+
     private static Task<int> ResetFailuresAsync(BlazorChatDbContext db, int id, long now, CancellationToken cancellationToken) =>
         db.Users
             .Where(u => u.Id == id && u.LockoutEndUtcTicks <= now)
@@ -154,7 +177,7 @@ public sealed partial class SignInService(
     {
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            var newHash = hasher.HashPassword(null!, password);
+            var newHash = await RunPasswordCheckAsync(() => hasher.HashPassword(null!, password), cancellationToken);
             await db.Users.Where(u => u.Id == account.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, newHash), cancellationToken);
         }
