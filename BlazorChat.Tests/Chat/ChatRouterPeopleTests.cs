@@ -30,6 +30,31 @@ public sealed class ChatRouterPeopleTests
         await hiraEvents.WaitForAsync<PeopleChanged>(since: seen); // told, so the list reads it again
     }
 
+    [Theory]
+    [InlineData("ruſ", "rushna")]            // long s, as a German or old-style keyboard layout gives it
+    [InlineData("ＨＡＭ", "hamza")]           // fullwidth, as a Japanese or Chinese input method gives it
+    [InlineData("HASS", "hassaan")]
+    [InlineData("ｚａｒａ", "zara")]
+    public void FindPeople_AFilterInAnotherFormOfTheLetters_FindsTheName(string filter, string expected)
+    {
+        var (hira, _) = _fixture.Connect("hira");
+
+        var page = hira.FindPeople(filter, 10);
+
+        Assert.Equal([new(expected, PresenceStatus.Offline)], page.People);
+        Assert.Equal(1, page.Matches);
+    }
+
+    [Fact]
+    public void FindPeople_ANameInAnotherFormOfTheLetters_IsFoundByThePlainLetters()
+    {
+        var fixture = new RouterFixture(users: ["viewer", "ｈａｍｚａ", "karam"]);
+        var (viewer, _) = fixture.Connect("viewer");
+
+        Assert.Equal([new("ｈａｍｚａ", PresenceStatus.Offline)], viewer.FindPeople("amz", 10).People);
+        Assert.Empty(viewer.FindPeople("ſ", 10).People); // no name has an s
+    }
+
     [Fact]
     public async Task PresenceChanges_WhileATabIsBusy_LeaveOneQueuedPeopleChangedNotOnePerChange()
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Text;
 using BlazorChat.Data;
 
 namespace BlazorChat.Chat;
@@ -10,7 +11,8 @@ public sealed partial class ChatRouter
     /// <summary>
     /// One screenful of the people <paramref name="connection"/>'s user may pick: online people first, then
     /// offline, alphabetical within each, leaving out the user; only names containing
-    /// <paramref name="filter"/> (ignoring case) when one is given. Costs O(<paramref name="limit"/>) without a
+    /// <paramref name="filter"/> when one is given, compared as names are (<see cref="UserNames"/>: any case, and the
+    /// compatibility forms of a letter, such as ſ for s or fullwidth letters, as the letter). Costs O(<paramref name="limit"/>) without a
     /// filter however many accounts exist, so a tab never holds or walks the whole directory.
     /// </summary>
     internal PeoplePage FindPeople(ChatConnection connection, string? filter, int limit)
@@ -22,7 +24,7 @@ public sealed partial class ChatRouter
             null => FindEveryone(connection.UserName, limit),
             // No name is longer: nothing to test, however long the string a tab sent.
             { Length: > UserNameRules.MaxLength } => new PeoplePage([], 0),
-            _ => FindMatching(connection.UserName, filter, limit),
+            _ => FindMatching(connection.UserName, new NameFilter(filter), limit),
         };
     }
 
@@ -61,7 +63,7 @@ public sealed partial class ChatRouter
     // A search tests every account's name, so it does that before taking the lock: the directory is an immutable
     // snapshot (signed-in users are all in it). Under the lock it only looks up the presence of the matches, or
     // walks the online names if they are fewer, and stops once the page is full.
-    private PeoplePage FindMatching(string me, string filter, int limit)
+    private PeoplePage FindMatching(string me, NameFilter filter, int limit)
     {
         var accounts = _accounts.UserNames;
         var matches = ArrayPool<string>.Shared.Rent(accounts.Count);
@@ -132,6 +134,18 @@ public sealed partial class ChatRouter
 
     private static bool IsMe(string name, string me) => Names.Equals(name, me);
 
-    private static bool IsMatch(string name, string me, string filter) =>
-        !IsMe(name, me) && name.Contains(filter, StringComparison.OrdinalIgnoreCase);
+    private static bool IsMatch(string name, string me, NameFilter filter) => !IsMe(name, me) && filter.Matches(name);
+
+    /// <summary>A search as the names' own rule compares them; plain ASCII on both sides takes a fast path with the same answers.</summary>
+    private readonly struct NameFilter(string text)
+    {
+        private readonly string _text = text;
+        private readonly string _normalized = UserNames.Normalize(text);
+        private readonly bool _isAscii = Ascii.IsValid(text);
+
+        public bool Matches(string name) =>
+            _isAscii && Ascii.IsValid(name)
+                ? name.Contains(_text, StringComparison.OrdinalIgnoreCase)
+                : UserNames.Normalize(name).Contains(_normalized, StringComparison.Ordinal);
+    }
 }
