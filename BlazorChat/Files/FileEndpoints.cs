@@ -20,7 +20,12 @@ public static partial class FileEndpoints
 
     public static IEndpointRouteBuilder MapFileEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var files = endpoints.MapGroup(BasePath).RequireAuthorization().WithMetadata(new FileEndpointMarker());
+        var files = endpoints.MapGroup(BasePath).RequireAuthorization().WithMetadata(new FileEndpointMarker())
+            .AddEndpointFilter(static (context, next) =>
+            {
+                PlainStatus(context.HttpContext);
+                return next(context);
+            });
         files.MapPost("", UploadAsync);
         files.MapGet("{id:guid}", Download);
         files.MapGet("{id:guid}/preview", Preview);
@@ -121,6 +126,18 @@ public static partial class FileEndpoints
         return Results.File(stream, type, enableRangeProcessing: true);
     }
 
+    /// <summary>
+    /// A file request's 404 (or other status) goes out as it is: the app's "not found" page re-executed for it would be
+    /// a page, and for a POST a refused form.
+    /// </summary>
+    internal static void PlainStatus(HttpContext context)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
+        {
+            statusPages.Enabled = false;
+        }
+    }
+
     private static void Sandbox(HttpResponse response)
     {
         var headers = response.Headers;
@@ -164,6 +181,7 @@ internal sealed class FileAuthorizationResultHandler : IAuthorizationMiddlewareR
     {
         if (!authorizeResult.Succeeded && context.GetEndpoint()?.Metadata.GetMetadata<FileEndpointMarker>() is not null)
         {
+            FileEndpoints.PlainStatus(context);
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         }

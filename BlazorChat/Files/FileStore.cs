@@ -27,6 +27,7 @@ public sealed partial class FileStore : IHostedService, IDisposable
         _options = options.Value;
         _logger = logger;
         Folder = System.IO.Path.GetFullPath(System.IO.Path.Combine(environment.ContentRootPath, _options.Path));
+        Directory.CreateDirectory(Folder);
     }
 
     /// <summary>The folder the encrypted files are in.</summary>
