@@ -1,6 +1,7 @@
 // Sends files to the chat partner over HTTP, one request each with the raw file as its body, so that the bytes never
 // go through the circuit and the browser's upload events give the progress. The server (ChatFiles) is told what was
 // chosen before anything is sent, the progress at most four times a second, and how each upload ended.
+// Loaded once per page (App.razor); the server reaches it through window.blazorChatFiles, one entry per chat panel.
 
 const progressEvery = 250; // ms
 
@@ -138,6 +139,21 @@ export function attach(root, dotnet, settings) {
             }
 
             uploads.clear();
+        },
+    };
+}
+
+{
+    const panels = new Map(); // the server's id for a chat panel's file list -> what attach returned
+    window.blazorChatFiles = {
+        attach: (id, root, dotnet, settings) => {
+            panels.get(id)?.dispose();
+            panels.set(id, attach(root, dotnet, settings));
+        },
+        cancel: (id, key) => panels.get(id)?.cancel(key),
+        detach: id => {
+            panels.get(id)?.dispose();
+            panels.delete(id);
         },
     };
 }
