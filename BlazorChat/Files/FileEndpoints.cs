@@ -109,7 +109,7 @@ public static partial class FileEndpoints
             return Results.NotFound();
         }
 
-        Sandbox(context.Response);
+        Sandbox(context);
         return Results.File(stream, "application/octet-stream", file.Name, enableRangeProcessing: true);
     }
 
@@ -121,7 +121,7 @@ public static partial class FileEndpoints
             return Results.NotFound();
         }
 
-        Sandbox(context.Response);
+        Sandbox(context);
         context.Response.Headers.ContentDisposition = "inline";
         return Results.File(stream, type, enableRangeProcessing: true);
     }
@@ -138,10 +138,10 @@ public static partial class FileEndpoints
         }
     }
 
-    private static void Sandbox(HttpResponse response)
+    private static void Sandbox(HttpContext context)
     {
-        var headers = response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        Hosting.SecurityHeaders.SetOwnContentSecurityPolicy(context, ContentSecurityPolicy);
+        var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.CacheControl = "private, no-store";
     }
