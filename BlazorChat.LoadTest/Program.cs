@@ -29,7 +29,7 @@ internal static class Program
     private static async Task<int> RunAsync(string[] args)
     {
         var quick = args.Contains("--quick");
-        var arguments = ParseArguments([.. args.Where(a => a != "--quick")]);
+        var arguments = ParseArguments([.. args.Where(a => a != "--quick" && a != "--chromium")]);
         if (arguments is not null && LadderRunner.ScenarioNames.Contains(arguments.GetValueOrDefault("scenario", "")))
         {
             return await RunLadderAsync(arguments, quick, args);
@@ -38,6 +38,14 @@ internal static class Program
         if (arguments is not null && arguments.GetValueOrDefault("scenario", "") == "abuse")
         {
             return await RunAbuseAsync(arguments, quick, args);
+        }
+
+        if (arguments is not null && arguments.GetValueOrDefault("scenario", "") == "files" && arguments.ContainsKey("url") && arguments.ContainsKey("pid"))
+        {
+            using var filesCancel = new CancellationTokenSource(TimeSpan.FromMinutes(Number(arguments, "max-minutes", 10)));
+            return await Files.FilesScenario.RunAsync(
+                new Uri(arguments["url"].TrimEnd('/') + "/"), Number(arguments, "pid", 0), Number(arguments, "size-mb", 100),
+                Number(arguments, "big-mb", 1024), Number(arguments, "parallel", 10), args.Contains("--chromium"), filesCancel.Token);
         }
 
         if (arguments is not null && arguments.GetValueOrDefault("scenario", "") == "hold" && arguments.ContainsKey("url"))
@@ -54,6 +62,10 @@ internal static class Program
                          --hub-rate N: the hub comparison's load in msg/s (default 500).
                        BlazorChat.LoadTest --scenario pairs --url http://127.0.0.1:PORT [--pairs N] [--messages M]
                        [--users "student{0:00}"] [--passwords "pass-{0}"] [--first 1] [--concurrency 8] [--timeout 30] [--interval 100]
+                       BlazorChat.LoadTest --scenario files --url http://127.0.0.1:PORT --pid PID [--size-mb 100] [--big-mb 1024]
+                       [--parallel 10] [--chromium]
+                         file transfer through a running app (seeded accounts hamza, karam; hira, rushna with --chromium):
+                         throughput each way, N at once, the server's memory during one big file, and Chromium end to end.
                        BlazorChat.LoadTest --scenario abuse [--quick] [--url http://127.0.0.1:PORT] [--max-minutes 20] [--tabs 1500]
                        [--heavy-messages 1000] [--heavy-tabs 2] [--picks 30] [--flood-seconds 60] [--oversize-seconds 10] [--iterations 10000]
                          one account or address at its worst, in phases, while a bystander pair chats; without --url it starts

@@ -44,6 +44,9 @@ public sealed class ChatPerson : IAsyncDisposable
 
     public string UserName { get; }
 
+    /// <summary>This person's cookies and HTTP connection, for requests a page's script makes (file uploads).</summary>
+    public BrowserSession Session => _session;
+
     public string Password { get; }
 
     /// <summary>Called for each stamped message from someone else, on the connection's receive loop.</summary>

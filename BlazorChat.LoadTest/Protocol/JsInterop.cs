@@ -40,6 +40,9 @@ public sealed class JsInterop
         // The app.
         interop.Answer("blazorChat.timeZone", _ => timeZone);
         interop.Void("blazorChat.setTitle");
+        interop.Void("blazorChatFiles.attach");
+        interop.Void("blazorChatFiles.cancel");
+        interop.Void("blazorChatFiles.detach");
 
         // MudBlazor: registrations whose effects only a real layout engine would see.
         interop.Void("mudPopover.initialize");

@@ -31,6 +31,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Fixture.Router);
         Services.AddSingleton<TimeProvider>(Fixture.Time);
         Services.AddScoped<ChatCircuit>();
+        Services.AddSingleton<Microsoft.AspNetCore.Components.Forms.AntiforgeryStateProvider>(new FixedAntiforgeryState());
         Services.AddSingleton<Microsoft.AspNetCore.Http.IHttpContextAccessor>(new Microsoft.AspNetCore.Http.HttpContextAccessor());
         Authorization = AddAuthorization();
         Authorization.SetAuthorized(signedInAs);

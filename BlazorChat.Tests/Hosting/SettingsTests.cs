@@ -23,6 +23,12 @@ public sealed class SettingsTests
     [InlineData("Accounts:LockoutDuration", "00:00:00")]
     [InlineData("Accounts:DeviceCookieLifetime", "00:30:00")]
     [InlineData("Hosting:ShutdownTimeout", "-00:00:01")]
+    [InlineData("Files:MaxFileSize", "0")]
+    [InlineData("Files:MaxFilesPerChat", "0")]
+    [InlineData("Files:MaxStorage", "1000")]
+    [InlineData("Files:MaxUploadsPerMinute", "-1")]
+    [InlineData("Files:MaxAge", "00:00:00")]
+    [InlineData("Files:Path", "")]
     [InlineData("Security:AllowedOrigins:0", "https://chat.example.com/app")]
     [InlineData("Security:AllowedOrigins:0", "chat.example.com")]
     public async Task OutOfRange_StopsStartUp_NamingTheSetting(string key, string value)

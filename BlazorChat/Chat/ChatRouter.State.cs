@@ -26,6 +26,8 @@ public sealed partial class ChatRouter
         public TokenBucket Sends;
 
         public TokenBucket Picks;
+
+        public TokenBucket Uploads;
     }
 
     private sealed class Conversation(long id, UserState first, UserState second, DateTimeOffset startedAt)
@@ -77,6 +79,9 @@ public sealed partial class ChatRouter
 
         public string? Departed { get; set; }
 
+        /// <summary>Files of ended chats: their uploads are cancelled and their bytes deleted after the lock.</summary>
+        public FileRemoval? FilesRemoved { get; set; }
+
         public readonly void Log(ILogger logger)
         {
             if (Paired is { } p)
@@ -93,6 +98,8 @@ public sealed partial class ChatRouter
             {
                 ChatLog.Departed(logger, d);
             }
+
+            FilesRemoved?.Run();
         }
     }
 }

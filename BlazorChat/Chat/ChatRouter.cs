@@ -62,13 +62,17 @@ public sealed partial class ChatRouter
     private long _lastConversationId;
     private int _connectionCount;
 
-    public ChatRouter(AccountDirectory accounts, IOptions<ChatOptions> options, TimeProvider time, ChatMetrics metrics, ILogger<ChatRouter> logger)
+    public ChatRouter(
+        AccountDirectory accounts, IOptions<ChatOptions> options, TimeProvider time, ChatMetrics metrics, ILogger<ChatRouter> logger,
+        IOptions<Files.FilesOptions>? fileOptions = null, Files.FileStore? fileStore = null)
     {
         _accounts = accounts;
         _options = options.Value;
         _time = time;
         Metrics = metrics;
         _logger = logger;
+        _fileOptions = fileOptions?.Value ?? new();
+        _fileStore = fileStore;
     }
 
     internal ChatMetrics Metrics { get; }
@@ -420,6 +424,8 @@ public sealed partial class ChatRouter
             user.Conversation = null;
             PostToUserLocked(user, new ChatEnded(conversation.Id, conversation.PartnerOf(user).Name, endedBy.Name, reason));
         }
+
+        RemoveFilesLocked(conversation, ref effects);
 
         foreach (var user in (ReadOnlySpan<UserState>)[conversation.First, conversation.Second])
         {

@@ -4,6 +4,7 @@ using BlazorChat.Chat;
 using BlazorChat.Components;
 using BlazorChat.Components.Chat;
 using BlazorChat.Data;
+using BlazorChat.Files;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
@@ -138,6 +139,9 @@ public static class BlazorChatExtensions
         services.AddSingleton<ChatRouter>();
         services.AddScoped<ChatCircuit>();
 
+        // Files: sent over HTTP (not the circuit), kept encrypted under Files:Path for the chat's life.
+        services.AddFiles();
+
         // ChatCircuit reads the connection's request while Blazor starts or reconnects its circuit (the client's address
         // for the per-address tab limit, the cookie's user for a reconnect), and only then.
         services.AddHttpContextAccessor();
@@ -172,6 +176,7 @@ public static class BlazorChatExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapFileEndpoints();
         app.MapBenchmarking();
         return app;
     }

@@ -14,13 +14,27 @@ public static class SecurityHeaders
         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " +
         "frame-ancestors 'none'";
 
+    private static readonly object OwnPolicy = new();
+
+    /// <summary>Gives this response <paramref name="policy"/> in place of the app's Content-Security-Policy.</summary>
+    public static void SetOwnContentSecurityPolicy(HttpContext context, string policy)
+    {
+        context.Items[OwnPolicy] = true;
+        context.Response.Headers.ContentSecurityPolicy = policy;
+    }
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use(static (context, next) =>
         {
             context.Response.OnStarting(static state =>
             {
                 var headers = ((HttpContext)state).Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                // A response that chose its own (a sent file's sandbox) keeps it; any other is replaced.
+                if (!((HttpContext)state).Items.ContainsKey(OwnPolicy))
+                {
+                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                }
+
                 headers.XFrameOptions = "DENY";
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
