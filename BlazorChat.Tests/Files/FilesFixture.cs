@@ -5,7 +5,6 @@ using BlazorChat.Files;
 using BlazorChat.Tests.Accounts;
 using BlazorChat.Tests.Chat;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BlazorChat.Tests.Files;
 
@@ -37,7 +36,7 @@ public sealed class FilesFixture : IDisposable
 
     public FilesOptions Files { get; }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+    public TestClock Time { get; } = new(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
 
     public FileStore Store { get; }
 
