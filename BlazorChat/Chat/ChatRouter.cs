@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BlazorChat.Accounts;
+using BlazorChat.Calls;
 using BlazorChat.Data;
 using Microsoft.Extensions.Options;
 
@@ -62,8 +63,10 @@ public sealed partial class ChatRouter
     private long _lastConversationId;
     private int _connectionCount;
 
-    public ChatRouter(AccountDirectory accounts, IOptions<ChatOptions> options, TimeProvider time, ChatMetrics metrics, ILogger<ChatRouter> logger)
+    public ChatRouter(AccountDirectory accounts, IOptions<ChatOptions> options, TimeProvider time, ChatMetrics metrics, ILogger<ChatRouter> logger,
+        IOptions<CallOptions>? callOptions = null)
     {
+        _callOptions = callOptions?.Value ?? new CallOptions();
         _accounts = accounts;
         _options = options.Value;
         _time = time;
@@ -155,6 +158,7 @@ public sealed partial class ChatRouter
             var cameOnline = !user.Online;
             SetOnlineLocked(user, true);
             connection.Initial = BuildSnapshotLocked(user);
+            PostCallToNewTabLocked(user, connection);
             if (cameOnline)
             {
                 BroadcastPresenceLocked(user);
@@ -415,6 +419,7 @@ public sealed partial class ChatRouter
     private void EndConversationLocked(Conversation conversation, UserState endedBy, ChatEndReason reason, ref Effects effects)
     {
         Debug.Assert(_lock.IsHeldByCurrentThread);
+        EndCallsOfConversationLocked(conversation, endedBy);
         foreach (var user in (ReadOnlySpan<UserState>)[conversation.First, conversation.Second])
         {
             user.Conversation = null;
