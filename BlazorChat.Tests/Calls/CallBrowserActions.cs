@@ -20,14 +20,23 @@ public static class CallBrowserActions
     /// </summary>
     public static async Task WaitForMediaAsync(IPage page, bool video, float timeout = 30_000)
     {
+        // getStats() answers with a promise, which waitForFunction does not wait for: a sampler in the page keeps the
+        // last two samples, and the wait reads them.
+        await page.EvaluateAsync(
+            """
+            () => {
+                window.__callSamples = [];
+                window.__callSampler ??= setInterval(async () => {
+                    const sample = await window.blazorChatCall?.stats();
+                    window.__callSamples = [...window.__callSamples.slice(-1), sample ?? null];
+                }, 250);
+            }
+            """);
         await page.WaitForFunctionAsync(
             """
-            async video => {
-                const now = await window.blazorChatCall?.stats();
-                if (!now || now.connectionState !== "connected") { window.__callStats = null; return false; }
-                const before = window.__callStats;
-                window.__callStats = now;
-                return !!before && now.audioBytesReceived > before.audioBytesReceived
+            video => {
+                const [before, now] = window.__callSamples;
+                return !!before && !!now && now.connectionState === "connected" && now.audioBytesReceived > before.audioBytesReceived
                     && (!video || now.videoFramesDecoded > before.videoFramesDecoded);
             }
             """,

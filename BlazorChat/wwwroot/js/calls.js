@@ -45,12 +45,12 @@ function newCall(dotnet, callId, kind, local, remote) {
         dotnet, callId, kind, local, remote,
         stream: null, mediaReady: null, pc: null, polite: false,
         makingOffer: false, ignoreOffer: false, queue: Promise.resolve(),
-        camera: null, screen: null, lostAt: 0, restartTimer: 0, giveUpTimer: 0, durationTimer: 0, closed: false,
+        sent: 0, tracksAdded: false, camera: null, screen: null, lostAt: 0, restartTimer: 0, giveUpTimer: 0, durationTimer: 0, closed: false,
     };
 }
 
 function show(video, stream) {
-    if (video && video.srcObject !== stream) {
+    if (video && stream && video.srcObject !== stream) {
         video.srcObject = stream;
         video.play?.().catch(() => { /* autoplay refused: the controls still work, the next gesture plays it */ });
     }
@@ -119,15 +119,17 @@ export async function connect(dotnet, callId, kind, local, remote, duration, opt
     pc.onconnectionstatechange = () => watchConnection(c);
     c.giveUpTimer = setTimeout(() => giveUp(c), GiveUpAfterMs);
 
-    // Signals are handled one at a time, in order, after this side's media is in place: the callee's answer to the
-    // first offer then carries its own tracks.
+    // Signals are handled one at a time, in order, after this side's media is in place. The caller adds its tracks at
+    // once and offers; the callee adds its own while answering that first offer, so the answer carries them and no
+    // second offer (nor a collision of two) is needed.
     const failure = enqueue(c, async () => {
         const reason = await openMedia(c);
         if (reason || c.closed) {
             return reason;
         }
-        for (const track of c.stream.getTracks()) {
-            pc.addTrack(track, c.stream);
+        show(c.local, c.stream);
+        if (!c.polite) {
+            addTracks(c);
         }
         return null;
     });
@@ -139,6 +141,16 @@ export async function connect(dotnet, callId, kind, local, remote, duration, opt
     return await failure;
 }
 
+function addTracks(c) {
+    if (c.tracksAdded || !c.stream) {
+        return;
+    }
+    c.tracksAdded = true;
+    for (const track of c.stream.getTracks()) {
+        c.pc.addTrack(track, c.stream);
+    }
+}
+
 function enqueue(c, work) {
     const next = c.queue.then(work);
     c.queue = next.catch(error => console.warn("calls: signalling step failed", error));
@@ -147,6 +159,7 @@ function enqueue(c, work) {
 
 function send(c, kind, value) {
     if (!c.closed) {
+        c.sent++;
         c.dotnet.invokeMethodAsync("Signal", c.callId, kind, JSON.stringify(value)).catch(() => { });
     }
 }
@@ -175,6 +188,7 @@ export function signal(callId, kind, payload) {
             }
             await pc.setRemoteDescription(value);
             if (value.type === "offer") {
+                addTracks(c);
                 await pc.setLocalDescription();
                 send(c, "Description", pc.localDescription.toJSON());
             }
@@ -265,7 +279,7 @@ export async function setCamera(on) {
         c.stream ??= new MediaStream();
         c.stream.addTrack(c.camera);
         show(c.local, c.stream);
-        if (!c.screen) {
+        if (!c.screen && c.tracksAdded) {
             c.pc?.addTrack(c.camera, c.stream);
         }
         return null;
@@ -401,7 +415,7 @@ export async function stats() {
     if (!pc) {
         return null;
     }
-    const result = { connectionState: pc.connectionState, audioBytesReceived: 0, videoFramesDecoded: 0, videoBytesReceived: 0 };
+    const result = { connectionState: pc.connectionState, signalsSent: call.sent, audioBytesReceived: 0, videoFramesDecoded: 0, videoBytesReceived: 0 };
     (await pc.getStats()).forEach(report => {
         if (report.type === "inbound-rtp" && report.kind === "audio") {
             result.audioBytesReceived += report.bytesReceived ?? 0;
