@@ -77,13 +77,46 @@ public sealed class CallRouterTests
     }
 
     [Fact]
-    public async Task SignalCall_WhileRinging_IsRefused()
+    public async Task SignalCall_FromTheCallerWhileRinging_IsHeldForTheTabThatAnswers_Only()
     {
         var pair = await _fixture.PairAsync("hamza", "karam");
+        var (karamTab2, karamEvents2) = _fixture.Connect("karam");
         pair.A.StartCall(pair.ConversationId, CallKind.Video);
         var ring = await pair.BEvents.WaitForAsync<CallChanged>();
 
-        Assert.Equal(CallResult.NotInCall, pair.A.SignalCall(ring.CallId, CallSignalKind.Description, "{}"));
+        Assert.Equal(CallResult.Done, pair.A.SignalCall(ring.CallId, CallSignalKind.Description, "offer"));
+        Assert.Equal(CallResult.Done, pair.A.SignalCall(ring.CallId, CallSignalKind.Candidate, "candidate"));
+        Assert.Equal(CallResult.NotInCall, pair.B.SignalCall(ring.CallId, CallSignalKind.Description, "{}"));
+        await RouterFixture.UntilIdleAsync(pair.B);
+        Assert.Empty(pair.BEvents.Events.OfType<CallSignalReceived>());
+
+        karamTab2.AcceptCall(ring.CallId);
+
+        await karamEvents2.WaitForAsync<CallSignalReceived>(s => s.Payload == "candidate");
+        var toAnswering = karamEvents2.Events.SkipWhile(e => e is not CallChanged { Phase: CallPhase.Active }).ToList();
+        Assert.Equal(["offer", "candidate"], toAnswering.OfType<CallSignalReceived>().Select(s => s.Payload));
+        await RouterFixture.UntilIdleAsync(pair.B);
+        Assert.Empty(pair.BEvents.Events.OfType<CallSignalReceived>());
+    }
+
+    [Fact]
+    public async Task SignalCall_WhileRinging_IsBounded()
+    {
+        var fixture = new RouterFixture(callOptions: new CallOptions { RingTimeout = TimeSpan.FromMinutes(10), MaxSignalsPerSecond = 5 });
+        var pair = await fixture.PairAsync("hamza", "karam");
+        pair.A.StartCall(pair.ConversationId, CallKind.Video);
+        var ring = await pair.BEvents.WaitForAsync<CallChanged>();
+
+        var results = new List<CallResult>();
+        for (var i = 0; i < 100; i++)
+        {
+            // A second apart, so that only the bound on what is held refuses.
+            fixture.Time.Advance(TimeSpan.FromSeconds(1));
+            results.Add(pair.A.SignalCall(ring.CallId, CallSignalKind.Candidate, new string('c', 1000)));
+        }
+
+        Assert.Equal(64, results.Count(r => r == CallResult.Done));
+        Assert.All(results.Skip(64), r => Assert.Equal(CallResult.TooFast, r));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class CallPanelTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task Outgoing_ShowsCallingWithCancel_OpensTheCamera_AndCancelEndsTheRing()
+    public async Task Outgoing_ShowsCallingWithCancel_ConnectsAtOnce_AndCancelEndsTheRing()
     {
         var pair = await Fixture.PairAsync("hamza", "karam");
         await CallAsync(pair);
@@ -60,7 +60,7 @@ public sealed class CallPanelTests : ComponentTestContext
         var cut = RenderPanel(pair.A, pair.AEvents, new CallSession(), "hamza");
 
         Assert.Equal("Calling karam…", cut.Find("[data-testid=call-status]").TextContent);
-        cut.WaitForAssertion(() => Assert.Single(_module.Invocations["open"]));
+        cut.WaitForAssertion(() => Assert.Single(_module.Invocations["connect"]));
         await cut.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
 
         Assert.Equal(CallEndReason.Cancelled, (await pair.BEvents.WaitForAsync<CallEnded>()).Reason);

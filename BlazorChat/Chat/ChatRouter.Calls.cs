@@ -18,6 +18,10 @@ namespace BlazorChat.Chat;
 /// </remarks>
 public sealed partial class ChatRouter
 {
+    // What the caller may send before an answer: an offer and its candidates are a dozen messages of about 6,000 characters.
+    private const int MaxHeldSignals = 64;
+    private const int MaxHeldChars = 128 * 1024;
+
     private readonly CallOptions _callOptions;
     private readonly Dictionary<long, ChatCalls> _calls = [];
     private long _lastCallId;
@@ -120,7 +124,10 @@ public sealed partial class ChatRouter
         }
     }
 
-    /// <summary>Relays one signalling message to the other end of the call, if this tab is an end of it.</summary>
+    /// <summary>
+    /// Relays one signalling message to the other end of the call, if this tab is an end of it. While the call rings, the
+    /// caller's are held for the tab that answers (and the callee, having no end yet, is refused).
+    /// </summary>
     internal CallResult SignalCall(ChatConnection connection, long callId, CallSignalKind kind, string payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
@@ -131,8 +138,7 @@ public sealed partial class ChatRouter
 
         lock (_lock)
         {
-            if (CallOfLocked(connection, callId) is not { Ringing: false, CalleeTab: { } calleeTab } call
-                || (call.CallerTab != connection && calleeTab != connection))
+            if (CallOfLocked(connection, callId) is not { } call || (call.CallerTab != connection && call.CalleeTab != connection))
             {
                 return CallResult.NotInCall;
             }
@@ -145,8 +151,26 @@ public sealed partial class ChatRouter
                 return CallResult.TooFast;
             }
 
+            var signal = new CallSignalReceived(call.Id, kind, payload);
+            if (call.CalleeTab is not { } calleeTab)
+            {
+                // The caller's offer and candidates, made while it rings (as Matrix's invite carries its offer), wait
+                // for the tab that answers, so the call needs no round trip after Accept to begin. Bounded: nothing but
+                // the offer and its candidates is needed before an answer.
+                call.Held ??= [];
+                if (call.Held.Count >= MaxHeldSignals || call.HeldChars + payload.Length > MaxHeldChars)
+                {
+                    return CallResult.TooFast;
+                }
+
+                call.Held.Add(signal);
+                call.HeldChars += payload.Length;
+                call.Signals++;
+                return CallResult.Done;
+            }
+
             call.Signals++;
-            (fromCaller ? calleeTab : call.CallerTab).Post(new CallSignalReceived(call.Id, kind, payload));
+            (fromCaller ? calleeTab : call.CallerTab).Post(signal);
             return CallResult.Done;
         }
     }
@@ -168,6 +192,12 @@ public sealed partial class ChatRouter
         call.CalleeTab = calleeTab;
         call.AcceptedAt = _time.GetUtcNow();
         PostCallChangedLocked(call);
+        foreach (var held in call.Held ?? [])
+        {
+            calleeTab.Post(held);
+        }
+
+        call.Held = null;
     }
 
     private void OnRingDue(CallState call)
@@ -329,6 +359,11 @@ public sealed partial class ChatRouter
         public ITimer? RingTimer { get; set; }
 
         public int Signals { get; set; }
+
+        /// <summary>The caller's signalling while the call rings, for the tab that answers; null when none.</summary>
+        public List<CallSignalReceived>? Held { get; set; }
+
+        public int HeldChars { get; set; }
 
         public TokenBucket CallerSignals;
 

@@ -45,7 +45,7 @@ function newCall(dotnet, callId, kind, local, remote) {
         dotnet, callId, kind, local, remote,
         stream: null, mediaReady: null, pc: null, polite: false,
         makingOffer: false, ignoreOffer: false, queue: Promise.resolve(),
-        sent: 0, tracksAdded: false, camera: null, screen: null, lostAt: 0, restartTimer: 0, giveUpTimer: 0, durationTimer: 0, closed: false,
+        sent: 0, tracksAdded: false, acceptedAt: 0, camera: null, screen: null, lostAt: 0, restartTimer: 0, giveUpTimer: 0, durationTimer: 0, closed: false,
     };
 }
 
@@ -56,7 +56,7 @@ function show(video, stream) {
     }
 }
 
-/** The caller's tab opens its camera and microphone on the click, before the callee answers. Returns null or a reason. */
+/** Opens the camera and microphone (the callee's on Accept, before its call view asks). Returns null or a reason. */
 export async function open(dotnet, callId, kind, local, remote) {
     if (call && call.callId !== callId) {
         close();
@@ -80,8 +80,10 @@ async function openMedia(c) {
 }
 
 /**
- * This tab is an end of an answered call: make the peer connection, open media if not yet open, and negotiate.
- * options: { polite, iceServers, acceptedAt (ms since the epoch) }. Returns null or a media failure reason.
+ * This tab is an end of the call: make the peer connection, open media if not yet open, and negotiate. The caller
+ * connects on its click, while the call rings: the server holds its offer and candidates for the tab that answers.
+ * options: { polite, iceServers, acceptedAt (ms since the epoch; null while it rings) }. Returns null or a media
+ * failure reason.
  */
 export async function connect(dotnet, callId, kind, local, remote, duration, options) {
     if (call && call.callId !== callId) {
@@ -90,11 +92,13 @@ export async function connect(dotnet, callId, kind, local, remote, duration, opt
     call ??= newCall(dotnet, callId, kind, local, remote);
     const c = call;
     if (c.pc) {
-        return null;
+        // Connected while it rang (the caller): the call has now been answered.
+        answered(c, duration, options.acceptedAt);
+        return c.mediaReady;
     }
     Object.assign(c, { dotnet, local, remote, polite: options.polite });
     const pc = c.pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
-    startDuration(c, duration, options.acceptedAt);
+    answered(c, duration, options.acceptedAt);
     const inbound = new MediaStream();
     pc.ontrack = ({ track }) => {
         inbound.addTrack(track);
@@ -117,7 +121,6 @@ export async function connect(dotnet, callId, kind, local, remote, duration, opt
         }
     };
     pc.onconnectionstatechange = () => watchConnection(c);
-    c.giveUpTimer = setTimeout(() => giveUp(c), GiveUpAfterMs);
 
     // Signals are handled one at a time, in order, after this side's media is in place. The caller adds its tracks at
     // once and offers; the callee adds its own while answering that first offer, so the answer carries them and no
@@ -217,7 +220,7 @@ function watchConnection(c) {
         return;
     }
     if (state === "disconnected" || state === "failed") {
-        if (!c.lostAt) {
+        if (!c.lostAt && c.acceptedAt) {
             c.lostAt = Date.now();
             clearTimeout(c.giveUpTimer);
             c.giveUpTimer = setTimeout(() => giveUp(c), GiveUpAfterMs);
@@ -237,6 +240,19 @@ function watchConnection(c) {
 function giveUp(c) {
     if (!c.closed && c.pc?.connectionState !== "connected") {
         c.dotnet.invokeMethodAsync("ConnectionLost", c.callId).catch(() => { });
+    }
+}
+
+// From the answer on, the call shows its duration and must connect within 30 s.
+function answered(c, duration, acceptedAt) {
+    if (!acceptedAt || c.acceptedAt) {
+        return;
+    }
+    c.acceptedAt = acceptedAt;
+    startDuration(c, duration, acceptedAt);
+    if (c.pc?.connectionState !== "connected") {
+        clearTimeout(c.giveUpTimer);
+        c.giveUpTimer = setTimeout(() => giveUp(c), GiveUpAfterMs);
     }
 }
 
