@@ -45,7 +45,7 @@ function newCall(dotnet, callId, kind, local, remote) {
         dotnet, callId, kind, local, remote,
         stream: null, mediaReady: null, pc: null, polite: false,
         makingOffer: false, ignoreOffer: false, queue: Promise.resolve(),
-        sent: 0, tracksAdded: false, acceptedAt: 0, camera: null, screen: null, lostAt: 0, restartTimer: 0, giveUpTimer: 0, durationTimer: 0, closed: false,
+        sent: 0, tracksAdded: false, acceptedAt: 0, inbound: null, camera: null, screen: null, lostAt: 0, restartTimer: 0, giveUpTimer: 0, durationTimer: 0, closed: false,
     };
 }
 
@@ -92,14 +92,17 @@ export async function connect(dotnet, callId, kind, local, remote, duration, opt
     call ??= newCall(dotnet, callId, kind, local, remote);
     const c = call;
     if (c.pc) {
-        // Connected while it rang (the caller): the call has now been answered.
+        // Connected before its view was drawn (the caller while it rang, the callee on Accept): now it has its elements.
+        Object.assign(c, { dotnet, local: local ?? c.local, remote: remote ?? c.remote });
+        show(c.local, c.stream);
+        show(c.remote, c.inbound);
         answered(c, duration, options.acceptedAt);
         return c.mediaReady;
     }
     Object.assign(c, { dotnet, local, remote, polite: options.polite });
     const pc = c.pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
     answered(c, duration, options.acceptedAt);
-    const inbound = new MediaStream();
+    const inbound = c.inbound = new MediaStream();
     pc.ontrack = ({ track }) => {
         inbound.addTrack(track);
         show(c.remote, inbound);
@@ -245,14 +248,15 @@ function giveUp(c) {
 
 // From the answer on, the call shows its duration and must connect within 30 s.
 function answered(c, duration, acceptedAt) {
-    if (!acceptedAt || c.acceptedAt) {
-        return;
+    if (acceptedAt && !c.acceptedAt) {
+        c.acceptedAt = acceptedAt;
+        if (c.pc?.connectionState !== "connected") {
+            clearTimeout(c.giveUpTimer);
+            c.giveUpTimer = setTimeout(() => giveUp(c), GiveUpAfterMs);
+        }
     }
-    c.acceptedAt = acceptedAt;
-    startDuration(c, duration, acceptedAt);
-    if (c.pc?.connectionState !== "connected") {
-        clearTimeout(c.giveUpTimer);
-        c.giveUpTimer = setTimeout(() => giveUp(c), GiveUpAfterMs);
+    if (duration && c.acceptedAt && !c.durationTimer) {
+        startDuration(c, duration, c.acceptedAt);
     }
 }
 
