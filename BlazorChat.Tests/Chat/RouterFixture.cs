@@ -10,7 +10,7 @@ public sealed class RouterFixture
 {
     public static readonly string[] DefaultUsers = ["hamza", "karam", "hira", "rushna", "hassaan", "zara"];
 
-    public RouterFixture(ChatOptions? options = null, IEnumerable<string>? users = null)
+    public RouterFixture(ChatOptions? options = null, IEnumerable<string>? users = null, BlazorChat.Calls.CallOptions? callOptions = null)
     {
         // Tests send, pick and open tabs in bursts on a frozen clock, so the limits are off unless a test asks for them,
         // and every status change redraws the people list at once.
@@ -25,7 +25,8 @@ public sealed class RouterFixture
         };
         Accounts = new AccountDirectory(users ?? DefaultUsers);
         Metrics = new ChatMetrics(MeterFactory);
-        Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, Metrics, NullLogger<ChatRouter>.Instance);
+        Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, Metrics, NullLogger<ChatRouter>.Instance,
+            callOptions: Microsoft.Extensions.Options.Options.Create(callOptions ?? new BlazorChat.Calls.CallOptions()));
     }
 
     /// <summary>This router's own meter factory: a test listening to <see cref="Metrics"/> hears no other router.</summary>

@@ -30,6 +30,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Fixture.Accounts);
         Services.AddSingleton(Fixture.Router);
         Services.AddSingleton<TimeProvider>(Fixture.Time);
+        Services.AddSingleton(new BlazorChat.Calls.IceServers(Microsoft.Extensions.Options.Options.Create(new BlazorChat.Calls.CallOptions()), Fixture.Time));
         Services.AddScoped<ChatCircuit>();
         Services.AddSingleton<Microsoft.AspNetCore.Components.Forms.AntiforgeryStateProvider>(new FixedAntiforgeryState());
         Services.AddSingleton<Microsoft.AspNetCore.Http.IHttpContextAccessor>(new Microsoft.AspNetCore.Http.HttpContextAccessor());

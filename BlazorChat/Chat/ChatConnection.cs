@@ -1,3 +1,5 @@
+using BlazorChat.Calls;
+
 namespace BlazorChat.Chat;
 
 /// <summary>
@@ -72,6 +74,18 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     public bool End(long? conversationId = null) => _router.End(this, conversationId);
 
     public ChatSnapshot GetSnapshot() => _router.GetSnapshot(this);
+
+    /// <summary>Calls the partner of the chat this tab shows (see <see cref="ChatRouter"/>'s calls); while their call rings, answers it.</summary>
+    public CallResult StartCall(long conversationId, CallKind kind) => _router.StartCall(this, conversationId, kind);
+
+    public CallResult AcceptCall(long callId) => _router.AcceptCall(this, callId);
+
+    public CallResult DeclineCall(long callId) => _router.DeclineCall(this, callId);
+
+    public CallResult HangUpCall(long callId, CallEndReason reason = CallEndReason.HungUp) => _router.HangUpCall(this, callId, reason);
+
+    /// <summary>Relays signalling to the other end of the call; refused unless this tab is an end of it.</summary>
+    public CallResult SignalCall(long callId, CallSignalKind kind, string payload) => _router.SignalCall(this, callId, kind, payload);
 
     /// <summary>The first <paramref name="limit"/> people this user may pick (see <see cref="ChatRouter"/>), read now.</summary>
     public PeoplePage FindPeople(string? filter, int limit) => _router.FindPeople(this, filter, limit);

@@ -34,7 +34,16 @@ public sealed record ChatEnded(long ConversationId, string Partner, string Ended
 /// <summary>The user signed out: every tab of theirs must leave the chat pages.</summary>
 public sealed record SignedOut : ChatEvent;
 
-public sealed record ChatMessage(long Sequence, string Sender, string Text, DateTimeOffset SentAt);
+/// <summary>A line of a chat: a message <paramref name="Sender"/> typed, or (<see cref="ChatMessageKind.Call"/>) the router's line for a call they placed.</summary>
+public sealed record ChatMessage(long Sequence, string Sender, string Text, DateTimeOffset SentAt, ChatMessageKind Kind = ChatMessageKind.Text);
+
+public enum ChatMessageKind
+{
+    Text,
+
+    /// <summary>A call's summary ("Video call · 2:31", "Missed voice call"), written by the router, never typed.</summary>
+    Call,
+}
 
 public enum PresenceStatus
 {

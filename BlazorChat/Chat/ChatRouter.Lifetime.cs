@@ -74,6 +74,7 @@ public sealed partial class ChatRouter
     private void ReleaseLocked(ChatConnection connection)
     {
         Debug.Assert(_lock.IsHeldByCurrentThread);
+        EndCallOfTabLocked(connection);
         connection.IsAttached = false;
         _connectionCount--;
         if (connection.ClientAddress is { } address && --CollectionsMarshal.GetValueRefOrNullRef(_tabsByAddress, address) == 0)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BlazorChat.Accounts;
+using BlazorChat.Calls;
 using BlazorChat.Data;
 using Microsoft.Extensions.Options;
 
@@ -64,8 +65,9 @@ public sealed partial class ChatRouter
 
     public ChatRouter(
         AccountDirectory accounts, IOptions<ChatOptions> options, TimeProvider time, ChatMetrics metrics, ILogger<ChatRouter> logger,
-        IOptions<Files.FilesOptions>? fileOptions = null, Files.FileStore? fileStore = null)
+        IOptions<Files.FilesOptions>? fileOptions = null, Files.FileStore? fileStore = null, IOptions<CallOptions>? callOptions = null)
     {
+        _callOptions = callOptions?.Value ?? new CallOptions();
         _accounts = accounts;
         _options = options.Value;
         _time = time;
@@ -159,6 +161,7 @@ public sealed partial class ChatRouter
             var cameOnline = !user.Online;
             SetOnlineLocked(user, true);
             connection.Initial = BuildSnapshotLocked(user);
+            PostCallToNewTabLocked(user, connection);
             if (cameOnline)
             {
                 BroadcastPresenceLocked(user);
@@ -419,6 +422,7 @@ public sealed partial class ChatRouter
     private void EndConversationLocked(Conversation conversation, UserState endedBy, ChatEndReason reason, ref Effects effects)
     {
         Debug.Assert(_lock.IsHeldByCurrentThread);
+        EndCallsOfConversationLocked(conversation, endedBy);
         foreach (var user in (ReadOnlySpan<UserState>)[conversation.First, conversation.Second])
         {
             user.Conversation = null;

@@ -1,5 +1,6 @@
 using BlazorChat.Accounts;
 using BlazorChat.Benchmarking;
+using BlazorChat.Calls;
 using BlazorChat.Chat;
 using BlazorChat.Components;
 using BlazorChat.Components.Chat;
@@ -141,6 +142,11 @@ public static class BlazorChatExtensions
 
         // Files: sent over HTTP (not the circuit), kept encrypted under Files:Path for the chat's life.
         services.AddFiles();
+
+        // Calls: their state lives in the router; the ICE servers (and per-call TURN credentials) are made here.
+        services.AddOptions<CallOptions>().BindConfiguration(CallOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CallOptions>, CallOptionsValidator>();
+        services.AddSingleton<IceServers>();
 
         // ChatCircuit reads the connection's request while Blazor starts or reconnects its circuit (the client's address
         // for the per-address tab limit, the cookie's user for a reconnect), and only then.

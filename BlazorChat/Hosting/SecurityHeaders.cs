@@ -39,7 +39,7 @@ public static class SecurityHeaders
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
-                headers["Permissions-Policy"] = "camera=(self), microphone=(self), geolocation=()";
+                headers["Permissions-Policy"] = "camera=(self), microphone=(self), display-capture=(self), geolocation=()";
                 return Task.CompletedTask;
             }, context);
             return next(context);
