@@ -123,6 +123,8 @@ public static class BlazorChatExtensions
         services.AddSingleton<AccountAdministration>();
         services.AddHostedService<AccountsInitializer>();
         services.AddHostedService<AccountChangeWatcher>();
+        services.AddSingleton<DemoPasswordWarning>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoPasswordWarning>());
 
         // On SIGTERM, browsers whose circuits close try to reconnect at once; Kestrel would wait up to 30 s
         // for those connections. Chats live in memory and end with the process anyway, so stop sooner.
