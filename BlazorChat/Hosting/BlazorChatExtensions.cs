@@ -134,6 +134,7 @@ public static class BlazorChatExtensions
             host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
         services.AddProxyHeaders();
         services.AddHealthEndpoints();
+        services.AddMetricsEndpoint();
 
         // Chat: the router is the one stateful singleton; each circuit gets its own ChatCircuit.
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
@@ -176,6 +177,7 @@ public static class BlazorChatExtensions
         }
 
         app.UseSecurityHeaders();
+        app.UseMetricsEndpoint();
         app.UseBenchmarkingGuard();
         app.UseSameOriginCircuits(app.Configuration);
         app.UseRateLimiter();
