@@ -1,3 +1,4 @@
+using System.Globalization;
 using BlazorChat.Tests.EndToEnd;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -43,5 +44,60 @@ public sealed class BrowserThroughProxyTests(BrowserFixture fixture, ITestOutput
         }
 
         Assert.Contains("\"GET /_blazor?id=", proxy.AccessLog, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The figure for docs/hosting.md: how long a message takes from the sender's Enter to the partner's page showing it,
+    /// through the proxy and direct, in one run (same browser, same server). Timed in the pages on one clock
+    /// (performance.timeOrigin + now), one message at a time.
+    /// </summary>
+    [Fact]
+    public async Task DeliveryLatency_ThroughTheProxyAndDirect_SideBySide()
+    {
+        const int Messages = 25;
+        await using var proxy = await NginxProxy.StartAsync(fixture.Server.BaseAddress.Port);
+        var options = new BrowserNewContextOptions { IgnoreHTTPSErrors = true };
+        await using var direct = await BrowserFixture.SignInPairAsync(fixture.Browser, fixture.Server.BaseAddress, BrowserFixture.Student(11), BrowserFixture.Student(14));
+        await using var proxied = await BrowserFixture.SignInPairAsync(fixture.Browser, proxy.HttpsAddress, BrowserFixture.Student(15), BrowserFixture.Student(22), options, options);
+
+        // Interleaved, so both paths see the same machine load.
+        List<double> viaProxy = [], viaDirect = [];
+        for (var i = 0; i < Messages; i++)
+        {
+            viaDirect.Add(await TimeOneAsync(direct, $"direct {i}", i));
+            viaProxy.Add(await TimeOneAsync(proxied, $"proxied {i}", i));
+        }
+
+        string Line(string name, List<double> ms)
+        {
+            var sorted = ms.Skip(5).Order().ToList();
+            return string.Create(CultureInfo.InvariantCulture, $"{name}: p50 {sorted[sorted.Count / 2]:F1} ms, p90 {sorted[(int)(sorted.Count * 0.9)]:F1} ms, min {sorted[0]:F1} ms ({sorted.Count} messages after 5 warm-up)");
+        }
+
+        output.WriteLine(Line("direct (http, ws)", viaDirect));
+        output.WriteLine(Line("through nginx (https, wss)", viaProxy));
+        Assert.Equal(Messages, viaProxy.Count);
+    }
+
+    private static async Task<double> TimeOneAsync(PairedPeople people, string text, int index)
+    {
+        // The partner notes when the message's text appears; the sender when Enter goes down.
+        await people.Second.EvaluateAsync(@"text => {
+            window.__seen = new Promise(resolve => {
+                const check = () => [...document.querySelectorAll('[data-testid=message] .message-text')].some(e => e.textContent === text);
+                const observer = new MutationObserver(() => { if (check()) { observer.disconnect(); resolve(performance.timeOrigin + performance.now()); } });
+                observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+            });
+        }", text);
+        var box = ChatBrowserActions.MessageBox(people.First);
+        await box.FillAsync(text);
+        await people.First.EvaluateAsync(@"() => {
+            document.addEventListener('keydown', e => { if (e.key === 'Enter') window.__sent = performance.timeOrigin + performance.now(); }, { capture: true, once: true });
+        }");
+        await box.PressAsync("Enter");
+        var seen = await people.Second.EvaluateAsync<double>("() => window.__seen");
+        var sent = await people.First.EvaluateAsync<double>("() => window.__sent");
+        await Assertions.Expect(ChatBrowserActions.MessageTexts(people.Second)).ToHaveCountAsync(index + 1);
+        return seen - sent;
     }
 }
