@@ -90,9 +90,9 @@ public static class AccountsCommand
         }
 
         await using var app = BuildApp(settings);
-        var accounts = app.Services.GetRequiredService<AccountAdministration>();
         try
         {
+            var accounts = app.Services.GetRequiredService<AccountAdministration>();
             // The same migrations (and start-up lock) the app applies, so the command works before the app's first start.
             await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
             var name = operands.Length > 0 ? operands[0] : "";
@@ -145,6 +145,12 @@ public static class AccountsCommand
         catch (AccountCommandException ex)
         {
             await console.Error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // Most often the database cannot be opened or written by this user: run the command as the service's user.
+            await console.Error.WriteLineAsync($"The database could not be used ({ex.Message}); nothing was changed. Run the command as the app's user, with its settings.");
             return 1;
         }
     }
