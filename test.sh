@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs BlazorChat's whole test suite from a fresh clone and ends with the line "N passed, N failed".
-# Browser tests need Debian's Chromium: it is installed with apt-get when missing (Playwright cannot
-# download browsers here). Set BLAZORCHAT_CHROMIUM to use another Chromium binary.
+# Browser tests need Debian's Chromium and the hosting tests its nginx: they are installed with apt-get when
+# missing (Playwright cannot download browsers here). Set BLAZORCHAT_CHROMIUM to use another Chromium binary.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -10,6 +10,8 @@ chromium="${BLAZORCHAT_CHROMIUM:-/usr/bin/chromium}"
 packages=()
 [ -x "$chromium" ] || packages+=(chromium)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || packages+=(fonts-noto-color-emoji)
+# The hosting tests run Debian's nginx (not started as a service: each test starts its own on loopback).
+[ -x /usr/sbin/nginx ] || packages+=(nginx)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "Installing ${packages[*]} with apt-get…"
   sudo_cmd=()

@@ -1,7 +1,13 @@
 using BlazorChat.Accounts;
 using BlazorChat.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+if (AccountsCommand.IsInvoked(args))
+{
+    // `dotnet BlazorChat.dll accounts …`: the operator's account commands, on the app's own settings and database.
+    return await AccountsCommand.RunAsync(args, CommandConsole.System);
+}
+
+var builder = WebApplication.CreateBuilder(AppContentRoot.Options(args));
 builder.AddBlazorChat();
 
 var app = builder.Build();

@@ -29,6 +29,11 @@ public sealed class SettingsTests
     [InlineData("Files:MaxUploadsPerMinute", "-1")]
     [InlineData("Files:MaxAge", "00:00:00")]
     [InlineData("Files:Path", "")]
+    [InlineData("Hosting:ForwardLimit", "0")]
+    [InlineData("Hosting:KnownProxies:0", "10.0.0.0/8")]
+    [InlineData("Hosting:KnownProxies:0", "proxy.example.com")]
+    [InlineData("Hosting:KnownNetworks:0", "10.0.0.300/8")]
+    [InlineData("Hosting:KnownNetworks", "10.0.0.0/8, fd00::/129")]
     [InlineData("Security:AllowedOrigins:0", "https://chat.example.com/app")]
     [InlineData("Security:AllowedOrigins:0", "chat.example.com")]
     public async Task OutOfRange_StopsStartUp_NamingTheSetting(string key, string value)

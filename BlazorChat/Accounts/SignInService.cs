@@ -14,6 +14,9 @@ public enum SignInOutcome
 
     /// <summary>Too many attempts for this username this minute; nothing was checked.</summary>
     Throttled,
+
+    /// <summary>The password was right but the operator has disabled the account; said only to someone who knows it.</summary>
+    Disabled,
 }
 
 public sealed record SignInResult(SignInOutcome Outcome, int UserId = 0, string UserName = "")
@@ -78,7 +81,7 @@ public sealed partial class SignInService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var account = await db.Users.AsNoTracking()
             .Where(u => u.NormalizedUserName == normalized)
-            .Select(u => new Account(u.Id, u.UserName, u.PasswordHash, u.LockoutEndUtcTicks))
+            .Select(u => new Account(u.Id, u.UserName, u.PasswordHash, u.LockoutEndUtcTicks, u.Disabled))
             .SingleOrDefaultAsync(cancellationToken);
         if (account is not null && device is not null && device.UserId == account.Id)
         {
@@ -175,6 +178,15 @@ public sealed partial class SignInService(
     private async Task<SignInResult> SucceedAsync(
         BlazorChatDbContext db, Account account, string password, PasswordVerificationResult verdict, CancellationToken cancellationToken)
     {
+        if (account.Disabled)
+        {
+            LogDisabledAttempt(logger, account.UserName);
+            return new SignInResult(SignInOutcome.Disabled);
+        }
+
+        var now = time.GetUtcNow().UtcTicks;
+        await db.Users.Where(u => u.Id == account.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSignInUtcTicks, now), cancellationToken);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             var newHash = await RunPasswordCheckAsync(() => hasher.HashPassword(null!, password), cancellationToken);
@@ -234,5 +246,8 @@ public sealed partial class SignInService(
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Sign-in refused: this device cookie of {UserName} is locked out")]
     private static partial void LogDeviceLockedAttempt(ILogger logger, string userName);
 
-    private sealed record Account(int Id, string UserName, string PasswordHash, long LockoutEndUtcTicks);
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Sign-in refused: {UserName} is disabled")]
+    private static partial void LogDisabledAttempt(ILogger logger, string userName);
+
+    private sealed record Account(int Id, string UserName, string PasswordHash, long LockoutEndUtcTicks, bool Disabled);
 }

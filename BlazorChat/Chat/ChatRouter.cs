@@ -389,6 +389,7 @@ public sealed partial class ChatRouter
             var delivered = new MessageReceived(conversation.Id, message);
             PostToUserLocked(conversation.PartnerOf(user), delivered);
             PostToUserLocked(user, delivered);
+            Interlocked.Increment(ref _messagesDelivered);
             return new SendResult(SendStatus.Delivered, message);
         }
     }

@@ -22,5 +22,8 @@ public sealed class BlazorChatDbContext(DbContextOptions<BlazorChatDbContext> op
         session.Property(s => s.Id).HasMaxLength(32);
         session.HasOne<UserAccount>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         session.HasIndex(s => s.CreatedUtcTicks);
+
+        // The running app looks for sessions ended by another process (the accounts command) every few seconds.
+        session.HasIndex(s => s.EndedUtcTicks);
     }
 }

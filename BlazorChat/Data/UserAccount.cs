@@ -18,4 +18,10 @@ public sealed class UserAccount
 
     /// <summary>UTC ticks until which sign-in is refused (SQLite cannot compare DateTimeOffset).</summary>
     public long LockoutEndUtcTicks { get; set; }
+
+    /// <summary>Set by the operator (<c>accounts disable</c>): the account cannot sign in and its sessions are ended.</summary>
+    public bool Disabled { get; set; }
+
+    /// <summary>UTC ticks of the last successful sign-in; null if never.</summary>
+    public long? LastSignInUtcTicks { get; set; }
 }

@@ -122,7 +122,11 @@ public static class BlazorChatExtensions
         services.AddSignInRateLimiting();
         services.AddSingleton<UserSeeder>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<AccountAdministration>();
         services.AddHostedService<AccountsInitializer>();
+        services.AddHostedService<AccountChangeWatcher>();
+        services.AddSingleton<DemoPasswordWarning>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoPasswordWarning>());
 
         // On SIGTERM, browsers whose circuits close try to reconnect at once; Kestrel would wait up to 30 s
         // for those connections. Chats live in memory and end with the process anyway, so stop sooner.
@@ -130,6 +134,9 @@ public static class BlazorChatExtensions
         services.AddSingleton<IValidateOptions<HostingOptions>>(new SettingNames<HostingOptions>(HostingOptions.SectionName, new HostingOptionsValidator()));
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>((host, hosting) =>
             host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
+        services.AddProxyHeaders();
+        services.AddHealthEndpoints();
+        services.AddMetricsEndpoint();
 
         // Chat: the router is the one stateful singleton; each circuit gets its own ChatCircuit.
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
@@ -162,7 +169,16 @@ public static class BlazorChatExtensions
     /// <summary>The request pipeline. The one call Program.cs makes on the app.</summary>
     public static WebApplication UseBlazorChat(this WebApplication app)
     {
-        // First, so that it also sees the redirects of the error and status pages.
+        // Before anything reads the scheme or the client's address: redirects, cookies, the origin check, the limits.
+        app.UseForwardedHeaders();
+
+        // Before the relative redirects, which would cut its http → https Location to a path on http.
+        if (ServesHttps(app.Configuration))
+        {
+            app.UseHttpsRedirection();
+        }
+
+        // Then, so that it also sees the redirects of the error and status pages.
         app.UseRelativeRedirects();
         if (!app.Environment.IsDevelopment())
         {
@@ -171,6 +187,7 @@ public static class BlazorChatExtensions
         }
 
         app.UseSecurityHeaders();
+        app.UseMetricsEndpoint();
         app.UseBenchmarkingGuard();
         app.UseSameOriginCircuits(app.Configuration);
         app.UseRateLimiter();
@@ -183,8 +200,21 @@ public static class BlazorChatExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapFileEndpoints();
+        app.MapHealthEndpoints();
         app.MapBenchmarking();
         return app;
+    }
+
+    /// <summary>
+    /// Whether Kestrel itself listens for TLS (an https URL in <c>urls</c>/ASPNETCORE_URLS or a Kestrel endpoint),
+    /// so that plain http requests are sent there. Behind a TLS proxy the app listens on http only and nginx redirects.
+    /// </summary>
+    internal static bool ServesHttps(IConfiguration configuration)
+    {
+        var urls = (configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? "")
+            .Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"] ?? "");
+        return urls.Concat(endpoints).Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>A relative SQLite file resolves against the content root, not the working directory.</summary>

@@ -35,6 +35,8 @@ namespace BlazorChat.Data.Migrations
 
                     b.HasIndex("CreatedUtcTicks");
 
+                    b.HasIndex("EndedUtcTicks");
+
                     b.HasIndex("UserId");
 
                     b.ToTable("Sessions", (string)null);
@@ -46,7 +48,13 @@ namespace BlazorChat.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("FailedSignInCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSignInUtcTicks")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("LockoutEndUtcTicks")

@@ -1,0 +1,95 @@
+using System.Diagnostics.Metrics;
+using BlazorChat.Chat;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using IPNetwork = System.Net.IPNetwork;
+
+namespace BlazorChat.Hosting;
+
+/// <summary>
+/// <c>/metrics</c> in Prometheus' text format (OpenTelemetry's exporter), only when <c>Hosting:Metrics</c> is true and
+/// only to clients in <c>Hosting:MetricsAllowedNetworks</c> (loopback unless set; the client as forwarded headers give
+/// it, so a request relayed by nginx is its sender's). Anyone else gets the site's 404. Exported: the router's meter
+/// (<see cref="RouterMeters"/>), the chat's delivery wait, ASP.NET Core's, Kestrel's, SignalR's, Blazor's circuits and
+/// the runtime's (GC, thread pool, CPU, memory). Off, no meter is listened to and nothing is measured.
+/// </summary>
+public static class MetricsEndpoint
+{
+    public const string Path = "/metrics";
+    public const string EnabledKey = HostingOptions.SectionName + ":Metrics";
+    public const string AllowedNetworksKey = HostingOptions.SectionName + ":MetricsAllowedNetworks";
+
+    private static readonly string[] Meters =
+    [
+        RouterMeters.MeterName,
+        ChatMetrics.MeterName,
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Http.Connections",
+        "Microsoft.AspNetCore.Components.Server.Circuits",
+        "Microsoft.AspNetCore.RateLimiting",
+        "System.Runtime",
+    ];
+
+    public static IServiceCollection AddMetricsEndpoint(this IServiceCollection services)
+    {
+        services.AddSingleton<RouterMeters>();
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            ((IDeferredMeterProviderBuilder)metrics).Configure((sp, builder) =>
+            {
+                if (IsEnabled(sp.GetRequiredService<IConfiguration>()))
+                {
+                    sp.GetRequiredService<RouterMeters>();
+                    builder.AddMeter(Meters);
+                }
+            });
+            metrics.AddPrometheusExporter();
+        });
+        return services;
+    }
+
+    public static WebApplication UseMetricsEndpoint(this WebApplication app)
+    {
+        if (!IsEnabled(app.Configuration))
+        {
+            return app;
+        }
+
+        var allowed = ProxyHeaders.Entries(app.Configuration.GetSection(AllowedNetworksKey)).Select(Parse).ToList();
+        if (allowed.Count == 0)
+        {
+            allowed = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
+        }
+
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+            context.Request.Path == Path
+            && context.Connection.RemoteIpAddress is { } address
+            && allowed.Exists(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)));
+        return app;
+    }
+
+    private static bool IsEnabled(IConfiguration configuration) => configuration.GetValue<bool>(EnabledKey);
+
+    private static IPNetwork Parse(string entry) =>
+        IPNetwork.TryParse(entry, out var network)
+            ? network
+            : throw new OptionsValidationException(AllowedNetworksKey, typeof(HostingOptions),
+                [$"{AllowedNetworksKey}: '{entry}' is not a network in CIDR form (for example 10.0.0.0/8, or 192.0.2.7/32 for one address)."]);
+}
+
+/// <summary>The router's state as gauges (<c>BlazorChat.Router</c>), read when metrics are collected: one pass under its lock per gauge.</summary>
+public sealed class RouterMeters
+{
+    public const string MeterName = "BlazorChat.Router";
+
+    public RouterMeters(IMeterFactory meterFactory, ChatRouter router)
+    {
+        var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge("blazorchat.router.tabs", () => router.ConnectionCount, unit: "{tab}", description: "Open chat tabs.");
+        meter.CreateObservableGauge("blazorchat.router.people.online", () => router.GetCounts().OnlineUsers, unit: "{person}", description: "People online.");
+        meter.CreateObservableGauge("blazorchat.router.people.waiting", () => router.GetCounts().WaitingUsers, unit: "{person}", description: "People waiting for someone they picked.");
+        meter.CreateObservableGauge("blazorchat.router.chats", () => router.GetCounts().Conversations, unit: "{chat}", description: "Chats in progress (pairs).");
+        meter.CreateObservableCounter("blazorchat.router.messages", () => router.MessagesDelivered, unit: "{message}", description: "Messages delivered since start.");
+    }
+}
