@@ -213,7 +213,7 @@ internal static class Program
                 Log($"publishing BlazorChat (Release) to {work}");
                 await AppProcess.PublishAsync(RepositoryRoot(), Path.Combine(work, "app"), cancel.Token);
                 await using var app = await AppProcess.StartAsync(Path.Combine(work, "app"), Path.Combine(work, "data"),
-                    new AppSettings { Users = AbusePlan.Accounts, HashIterations = iterations, RaiseSignInLimits = false },
+                    new AppSettings { Users = AbusePlan.Accounts, HashIterations = iterations, RaiseAddressLimits = false },
                     TimeSpan.FromMinutes(3), cancel.Token);
                 Log($"app pid {app.Pid} at {app.BaseAddress}");
                 using var diagnostics = new DiagnosticsClient(app.BaseAddress);

@@ -14,8 +14,8 @@ public sealed record AppSettings
 
     public int HashIterations { get; init; } = Accounts.LowestIterations;
 
-    /// <summary>Lifts the sign-in limits (the ladder signs thousands in from one address); off, the app's own apply.</summary>
-    public bool RaiseSignInLimits { get; init; } = true;
+    /// <summary>Lifts the per-address limits (the ladder signs thousands in and opens thousands of tabs from one address); off, the app's own apply.</summary>
+    public bool RaiseAddressLimits { get; init; } = true;
 
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
 }
@@ -160,10 +160,12 @@ public sealed class AppProcess : IAsyncDisposable
             ["Accounts__PasswordHashIterations"] = settings.HashIterations.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        if (settings.RaiseSignInLimits)
+        if (settings.RaiseAddressLimits)
         {
             environment["Accounts__SignInsPerMinutePerAddress"] = "1000000";
             environment["Accounts__SignInsPerMinutePerUser"] = "10000";
+            environment["Accounts__SignInsAtOncePerAddress"] = "1024";
+            environment["Chat__MaxTabsPerAddress"] = "1000000";
         }
 
         foreach (var (key, value) in settings.Extra)
