@@ -10,7 +10,9 @@ public sealed class RouterFixture
 {
     public static readonly string[] DefaultUsers = ["hamza", "karam", "hira", "rushna", "hassaan", "zara"];
 
-    public RouterFixture(ChatOptions? options = null, IEnumerable<string>? users = null, BlazorChat.Calls.CallOptions? callOptions = null)
+    public RouterFixture(
+        ChatOptions? options = null, IEnumerable<string>? users = null, BlazorChat.Calls.CallOptions? callOptions = null,
+        BlazorChat.Files.FilesOptions? fileOptions = null, BlazorChat.Files.FileStore? fileStore = null)
     {
         // Tests send, pick and open tabs in bursts on a frozen clock, so the limits are off unless a test asks for them,
         // and every status change redraws the people list at once.
@@ -26,7 +28,8 @@ public sealed class RouterFixture
         Accounts = new AccountDirectory(users ?? DefaultUsers);
         Metrics = new ChatMetrics(MeterFactory);
         Router = new ChatRouter(Accounts, Microsoft.Extensions.Options.Options.Create(Options), Time, Metrics, NullLogger<ChatRouter>.Instance,
-            callOptions: Microsoft.Extensions.Options.Options.Create(callOptions ?? new BlazorChat.Calls.CallOptions()));
+            fileOptions is null ? null : Microsoft.Extensions.Options.Options.Create(fileOptions), fileStore,
+            Microsoft.Extensions.Options.Options.Create(callOptions ?? new BlazorChat.Calls.CallOptions()));
     }
 
     /// <summary>This router's own meter factory: a test listening to <see cref="Metrics"/> hears no other router.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-using BlazorChat.Accounts;
 using BlazorChat.Chat;
 using BlazorChat.Files;
 using BlazorChat.Tests.Accounts;
@@ -13,51 +11,27 @@ public sealed class FilesFixture : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "blazorchat-tests", Guid.NewGuid().ToString("N"));
 
+    private readonly RouterFixture _chat;
+
     public FilesFixture(FilesOptions? files = null)
     {
         Files = files ?? new FilesOptions { MaxUploadsPerMinute = 0 };
-        var options = Microsoft.Extensions.Options.Options.Create(Files);
-        Store = new FileStore(options, new TestHostEnvironment(_root), NullLogger<FileStore>.Instance);
+        Store = new FileStore(Microsoft.Extensions.Options.Options.Create(Files), new TestHostEnvironment(_root), NullLogger<FileStore>.Instance);
         Store.WipeLeftovers();
-        var chat = new ChatOptions
-        {
-            LeaveGrace = TimeSpan.Zero,
-            ReconnectGrace = TimeSpan.Zero,
-            MaxMessagesPerSecond = 0,
-            MaxPicksPerMinute = 0,
-            MaxTabsPerUser = 1000,
-            PeopleRefreshInterval = TimeSpan.Zero,
-        };
-        Router = new ChatRouter(
-            new AccountDirectory(RouterFixture.DefaultUsers), Microsoft.Extensions.Options.Options.Create(chat), Time,
-            new ChatMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
-            NullLogger<ChatRouter>.Instance, options, Store);
+        _chat = new RouterFixture(fileOptions: Files, fileStore: Store);
     }
 
     public FilesOptions Files { get; }
 
-    public TestClock Time { get; } = new(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+    public TestClock Time => _chat.Time;
 
     public FileStore Store { get; }
 
-    public ChatRouter Router { get; }
+    public ChatRouter Router => _chat.Router;
 
-    public (ChatConnection Connection, EventRecorder Events) Connect(string user)
-    {
-        var recorder = new EventRecorder();
-        return (Router.Connect(user, recorder.Handle), recorder);
-    }
+    public (ChatConnection Connection, EventRecorder Events) Connect(string user) => _chat.Connect(user);
 
-    public async Task<Pair> PairAsync(string first, string second)
-    {
-        var a = Connect(first);
-        var b = Connect(second);
-        Assert.Equal(PickResult.Waiting, a.Connection.Pick(second));
-        Assert.Equal(PickResult.Paired, b.Connection.Pick(first));
-        var started = await a.Events.WaitForAsync<ChatStarted>();
-        await b.Events.WaitForAsync<ChatStarted>();
-        return new Pair(a.Connection, a.Events, b.Connection, b.Events, started.ConversationId);
-    }
+    public Task<Pair> PairAsync(string first, string second) => _chat.PairAsync(first, second);
 
     /// <summary>Sends <paramref name="bytes"/> from <paramref name="sender"/> as the upload endpoint does; returns the file.</summary>
     public async Task<SharedFile> SendAsync(string sender, long conversationId, byte[] bytes, string name = "notes.txt", string type = "text/plain")
