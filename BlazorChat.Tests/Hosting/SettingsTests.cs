@@ -22,6 +22,8 @@ public sealed class SettingsTests
     [InlineData("Accounts:PasswordHashIterations", "1000")]
     [InlineData("Accounts:LockoutDuration", "00:00:00")]
     [InlineData("Accounts:DeviceCookieLifetime", "00:30:00")]
+    [InlineData("Accounts:SignInsAtOncePerAddress", "0")]
+    [InlineData("Accounts:MaxConcurrentPasswordChecks", "0")]
     [InlineData("Hosting:ShutdownTimeout", "-00:00:01")]
     [InlineData("Files:MaxFileSize", "0")]
     [InlineData("Files:MaxFilesPerChat", "0")]
