@@ -68,6 +68,7 @@ public sealed partial class ChatRouter
             call.RingTimer = _time.CreateTimer(
                 static state => ((RingDue)state!).Fire(), new RingDue(this, call), _callOptions.RingTimeout, Timeout.InfiniteTimeSpan);
             PostCallChangedLocked(call);
+            Interlocked.Increment(ref _callsStarted);
             return CallResult.Ringing;
         }
     }
@@ -191,6 +192,7 @@ public sealed partial class ChatRouter
         call.RingTimer = null;
         call.CalleeTab = calleeTab;
         call.AcceptedAt = _time.GetUtcNow();
+        Interlocked.Increment(ref _callsAnswered);
         PostCallChangedLocked(call);
         foreach (var held in call.Held ?? [])
         {

@@ -86,6 +86,8 @@ public sealed partial class ChatRouter
             var shared = new SharedFile(stored.Id, entry.Sender.Name, entry.Name, stored.Length, entry.ContentType,
                 ImageTypes.PreviewType(stored.PreviewType, entry.ContentType), _time.GetUtcNow());
             entry.Shared = shared;
+            Interlocked.Increment(ref _filesShared);
+            Interlocked.Add(ref _fileBytesShared, stored.Length);
             entry.Expiry = _time.CreateTimer(static state => ((FileExpiry)state!).Fire(), new FileExpiry(this, entry),
                 _fileOptions.MaxAge, Timeout.InfiniteTimeSpan);
 

@@ -22,6 +22,7 @@ public sealed partial class FileStore : IHostedService, IDisposable
     private readonly FilesOptions _options;
     private readonly ILogger<FileStore> _logger;
     private long _usedBytes;
+    private long _reads;
 
     public FileStore(IOptions<FilesOptions> options, IHostEnvironment environment, ILogger<FileStore> logger)
     {
@@ -41,6 +42,9 @@ public sealed partial class FileStore : IHostedService, IDisposable
     public int Count => _sizes.Count;
 
     public long MaxFileSize => _options.MaxFileSize;
+
+    /// <summary>Files opened for reading (downloads and previews) since start.</summary>
+    public long Reads => Interlocked.Read(ref _reads);
 
     /// <summary>Empties the folder of left-over files: nothing can read them without the previous process's key.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -181,6 +185,7 @@ public sealed partial class FileStore : IHostedService, IDisposable
             return null;
         }
 
+        Interlocked.Increment(ref _reads);
         return new DecryptingStream(handle, FileCipher.DeriveKey(_masterKey, id), id);
     }
 

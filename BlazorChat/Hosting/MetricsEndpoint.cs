@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using BlazorChat.Chat;
+using BlazorChat.Files;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using IPNetwork = System.Net.IPNetwork;
@@ -78,12 +79,15 @@ public static class MetricsEndpoint
                 [$"{AllowedNetworksKey}: '{entry}' is not a network in CIDR form (for example 10.0.0.0/8, or 192.0.2.7/32 for one address)."]);
 }
 
-/// <summary>The router's state as gauges (<c>BlazorChat.Router</c>), read when metrics are collected: one pass under its lock per gauge.</summary>
+/// <summary>
+/// The router's state and totals (<c>BlazorChat.Router</c>), and the file store's, read when metrics are collected: one
+/// pass under the router's lock per gauge, totals without it.
+/// </summary>
 public sealed class RouterMeters
 {
     public const string MeterName = "BlazorChat.Router";
 
-    public RouterMeters(IMeterFactory meterFactory, ChatRouter router)
+    public RouterMeters(IMeterFactory meterFactory, ChatRouter router, FileStore files)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableGauge("blazorchat.router.tabs", () => router.ConnectionCount, unit: "{tab}", description: "Open chat tabs.");
@@ -91,5 +95,14 @@ public sealed class RouterMeters
         meter.CreateObservableGauge("blazorchat.router.people.waiting", () => router.GetCounts().WaitingUsers, unit: "{person}", description: "People waiting for someone they picked.");
         meter.CreateObservableGauge("blazorchat.router.chats", () => router.GetCounts().Conversations, unit: "{chat}", description: "Chats in progress (pairs).");
         meter.CreateObservableCounter("blazorchat.router.messages", () => router.MessagesDelivered, unit: "{message}", description: "Messages delivered since start.");
+        meter.CreateObservableGauge("blazorchat.router.calls.ringing", () => router.GetCallCounts().Ringing, unit: "{call}", description: "Calls ringing, not yet answered.");
+        meter.CreateObservableGauge("blazorchat.router.calls.active", () => router.GetCallCounts().InProgress, unit: "{call}", description: "Calls answered and in progress.");
+        meter.CreateObservableCounter("blazorchat.router.calls.started", () => router.CallsStarted, unit: "{call}", description: "Calls placed since start.");
+        meter.CreateObservableCounter("blazorchat.router.calls.answered", () => router.CallsAnswered, unit: "{call}", description: "Calls answered since start.");
+        meter.CreateObservableCounter("blazorchat.router.files.shared", () => router.FilesShared, unit: "{file}", description: "Files sent (upload complete) since start.");
+        meter.CreateObservableCounter("blazorchat.router.files.shared.size", () => router.FileBytesShared, unit: "By", description: "Bytes of the files sent since start.");
+        meter.CreateObservableCounter("blazorchat.files.reads", () => files.Reads, unit: "{file}", description: "Files opened for download or preview since start.");
+        meter.CreateObservableGauge("blazorchat.files.stored", () => files.Count, unit: "{file}", description: "Files on disk (complete or being uploaded).");
+        meter.CreateObservableGauge("blazorchat.files.stored.size", () => files.UsedBytes, unit: "By", description: "Bytes the stored files take on disk.");
     }
 }
