@@ -45,6 +45,7 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaitedLines = [];
 
     private AppProcess(Process process, Uri baseAddress, string folder)
     {
@@ -226,6 +227,30 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the app writes a line containing <paramref name="text"/> (or has written one among its recent lines).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_log)
+        {
+            if (_log.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            _awaitedLines.Add((text, seen));
+        }
+
+        try
+        {
+            await seen.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The app did not write \"{text}\" within {timeout}:{Environment.NewLine}{RecentOutput}");
+        }
+    }
+
     /// <summary>Sends SIGTERM and returns how long the app took to exit; throws a <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
     public async Task<TimeSpan> StopWithSigTermAsync(TimeSpan timeout)
     {
@@ -288,6 +313,7 @@ public sealed class AppProcess : IAsyncDisposable
             }
 
             _log.AppendLine(line);
+            _awaitedLines.RemoveAll(awaited => line.Contains(awaited.Text, StringComparison.Ordinal) && awaited.Seen.TrySetResult());
         }
 
         if (line.Contains("Now listening on", StringComparison.Ordinal))

@@ -84,6 +84,9 @@ public static class BlazorChatExtensions
                 options.EventsType = typeof(SessionCookieEvents);
             });
         services.AddScoped<SessionCookieEvents>();
+
+        // The antiforgery cookie is never Secure by default: over https (direct or behind the proxy) it should be.
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddSingleton<SignInSessions>();
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingStateProvider>();
         services.AddAuthorization();
