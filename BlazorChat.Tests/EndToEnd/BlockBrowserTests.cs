@@ -17,6 +17,9 @@ public sealed class BlockBrowserTests(BrowserFixture fixture)
         await using var blockedContext = await fixture.Browser.NewContextAsync();
         var blocker = await fixture.SignInAsync(blockerContext, blockerName, blockerPassword);
         var blocked = await fixture.SignInAsync(blockedContext, blockedName, blockedPassword);
+        // Each searches for the other: once blocked, each is listed among the offline, past the first screenful.
+        await blocker.GetByLabel("Search people").FillAsync(blockedName);
+        await blocked.GetByLabel("Search people").FillAsync(blockerName);
         var blockedRow = blocker.Locator($"[data-user={blockedName}]");
         var blockerRow = blocked.Locator($"[data-user={blockerName}]");
         await Expect(blockerRow.Locator(".user-status")).ToHaveTextAsync("online");
@@ -49,6 +52,7 @@ public sealed class BlockBrowserTests(BrowserFixture fixture)
 
         await blocker.GotoAsync(fixture.Server.BaseAddress.ToString());
         await BrowserFixture.WaitUntilLiveAsync(blocker);
+        await blocker.GetByLabel("Search people").FillAsync(blockedName);
         await Expect(blockedRow.GetByTestId("wants-to-chat")).ToBeVisibleAsync();
         await Expect(blockerRow.Locator(".user-status")).ToHaveTextAsync("online");
         await blocker.GetByRole(AriaRole.Button, new() { Name = $"Chat with {blockedName}" }).ClickAsync();
