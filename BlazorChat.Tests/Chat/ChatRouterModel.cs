@@ -12,6 +12,7 @@ internal sealed class ChatRouterModel
 {
     private readonly Dictionary<string, ModelUser> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ModelTab> _tabs = [];
+    private readonly HashSet<(string Blocker, string Blocked)> _blocks = [];
     private readonly ChatOptions _options;
     private long _lastConversationId;
     private long _lastTimerOrder;
@@ -35,7 +36,34 @@ internal sealed class ChatRouterModel
 
     public ModelUser User(string name) => _users[name];
 
-    public IEnumerable<ModelUser> UsersWhoPicked(ModelUser user) => TrackedUsers.Where(u => u.Pick == user.Name);
+    public IEnumerable<ModelUser> UsersWhoPicked(ModelUser user) => TrackedUsers.Where(u => u.Pick == user.Name && !Hidden(user, u));
+
+    /// <summary>A block either way: neither sees the other, nor their requests, and they never pair.</summary>
+    public bool Hidden(ModelUser one, ModelUser other) => _blocks.Contains((one.Name, other.Name)) || _blocks.Contains((other.Name, one.Name));
+
+    /// <summary>The blocker's chat with them ends, the blocker's request to them is withdrawn; theirs stands, unseen.</summary>
+    public void Block(string blocker, string blocked)
+    {
+        if (!_blocks.Add((blocker, blocked)))
+        {
+            return;
+        }
+
+        var user = _users[blocker];
+        if (user.Conversation is { } conversation && (conversation.First.Name == blocked || conversation.Second.Name == blocked))
+        {
+            conversation.First.Conversation = null;
+            conversation.Second.Conversation = null;
+        }
+
+        if (user.Pick == blocked)
+        {
+            user.Pick = null;
+            user.PickDue = null;
+        }
+    }
+
+    public void Unblock(string blocker, string blocked) => _blocks.Remove((blocker, blocked));
 
     public ModelTab Connect(string userName, string session)
     {
@@ -99,17 +127,26 @@ internal sealed class ChatRouterModel
             return PickResult.AlreadyInChat;
         }
 
+        if (_blocks.Contains((user.Name, target.Name)))
+        {
+            return PickResult.Blocked;
+        }
+
         if (user.Pick == target.Name)
         {
             return PickResult.Waiting;
         }
 
         user.Pick = target.Name;
-        if (target.Online && target.Conversation is null && target.Pick == user.Name)
+        user.PickDue = _options.PickExpiry > TimeSpan.Zero ? _now + _options.PickExpiry : null;
+        user.PickTimerOrder = ++_lastTimerOrder;
+        if (target.Online && target.Conversation is null && target.Pick == user.Name && !Hidden(user, target))
         {
             var conversation = new ModelConversation(++_lastConversationId, target, user);
             user.Pick = null;
             target.Pick = null;
+            user.PickDue = null;
+            target.PickDue = null;
             user.Conversation = conversation;
             target.Conversation = conversation;
             return PickResult.Paired;
@@ -126,6 +163,7 @@ internal sealed class ChatRouterModel
         }
 
         tab.User.Pick = null;
+        tab.User.PickDue = null;
         return true;
     }
 
@@ -237,8 +275,18 @@ internal sealed class ChatRouterModel
     public void Advance(TimeSpan by)
     {
         _now += by;
-        while (_users.Values.Where(u => u.DepartureDue <= _now).OrderBy(u => u.DepartureDue).ThenBy(u => u.TimerOrder).FirstOrDefault() is { } due)
+
+        // Departures and requests lapsing, in the order the clock fires them: by due time, then by when each was armed.
+        while (NextDue() is { } timer)
         {
+            var due = timer.User;
+            if (timer.IsPick)
+            {
+                due.PickDue = null;
+                due.Pick = null;
+                continue;
+            }
+
             due.DepartureDue = null;
             if (due.Online && !due.Tabs.Exists(t => t.Reachable))
             {
@@ -247,11 +295,31 @@ internal sealed class ChatRouterModel
         }
     }
 
+    private (ModelUser User, bool IsPick)? NextDue()
+    {
+        (ModelUser User, bool IsPick, TimeSpan Due, long Order)? next = null;
+        foreach (var user in _users.Values)
+        {
+            Consider(user, false, user.DepartureDue, user.TimerOrder);
+            Consider(user, true, user.PickDue, user.PickTimerOrder);
+        }
+
+        return next is { } n ? (n.User, n.IsPick) : null;
+
+        void Consider(ModelUser user, bool isPick, TimeSpan? due, long order)
+        {
+            if (due is { } d && d <= _now && (next is not { } n || d < n.Due || (d == n.Due && order < n.Order)))
+            {
+                next = (user, isPick, d, order);
+            }
+        }
+    }
+
     /// <summary>What the router's snapshot for this user must say, in a form that compares and prints well.</summary>
     public RouterView ViewOf(ModelUser user)
     {
         var incoming = UsersWhoPicked(user).Select(u => u.Name);
-        var presence = TrackedUsers.Where(u => u.Online && u != user).Select(u => (u.Name, StatusOf(u)));
+        var presence = TrackedUsers.Where(u => u.Online && u != user && !Hidden(user, u)).Select(u => (u.Name, StatusOf(u)));
         var conversation = user.Conversation;
         return RouterView.Create(
             user.Name,
@@ -328,6 +396,7 @@ internal sealed class ChatRouterModel
     private static void Depart(ModelUser user)
     {
         user.Pick = null;
+        user.PickDue = null;
         if (user.Conversation is { } conversation)
         {
             conversation.First.Conversation = null;
@@ -352,6 +421,11 @@ internal sealed class ModelUser(string name)
     public ModelConversation? Conversation { get; set; }
 
     public TimeSpan? DepartureDue { get; set; }
+
+    /// <summary>When the standing pick lapses (<see cref="ChatOptions.PickExpiry"/>); null when it never does or there is none.</summary>
+    public TimeSpan? PickDue { get; set; }
+
+    public long PickTimerOrder { get; set; }
 
     public long TimerOrder { get; set; }
 

@@ -47,6 +47,7 @@ internal enum OpKind
     SetReachable,
     SignOut,
     Advance,
+    Block,
 }
 
 /// <summary>
@@ -79,6 +80,7 @@ internal sealed record RouterScript(int UserCount, bool WithGrace, int MessagesP
             (3, Gen.Select(tab, other, (t, o) => new RouterOp(OpKind.End, t, 0, o))),
             (5, Gen.Select(tab, Gen.Int[0, 1], (t, v) => new RouterOp(OpKind.SetReachable, t, v, 0))),
             (3, Gen.Select(Gen.Int[0, 49], Gen.Int[0, 3], Gen.Int[0, 1], (user, v, o) => new RouterOp(OpKind.SignOut, user, v, o))),
+            (3, Gen.Select(Gen.Int[0, 49], Gen.Int[0, 2], Gen.Int[0, 49], (user, v, o) => new RouterOp(OpKind.Block, user, v, o))),
         ];
         if (withGrace)
         {
@@ -131,6 +133,9 @@ internal sealed class ScriptRun
         options.MaxMessagesPerSecond = script.MessagesPerSecond;
         options.MaxPicksPerMinute = 0; // not modelled: ChatRouterLimitsTests covers it
         options.TranscriptLimit = 10;
+
+        // Long enough that most requests are answered or withdrawn first, short enough that some lapse within a run.
+        options.PickExpiry = TimeSpan.FromSeconds(90);
         _fixture = new RouterFixture(options, _users);
         _model = new ChatRouterModel(_users, options);
     }
@@ -282,6 +287,28 @@ internal sealed class ScriptRun
                     _fixture.Time.Advance(by);
                     _model.Advance(by);
                     return $"time +{by}";
+                }
+
+            case OpKind.Block:
+                {
+                    // As BlockService does once the database has the change (its limits: ChatRouterBlockTests).
+                    var blocker = _users[op.Tab % _users.Length];
+                    var blocked = _users[op.Other % _users.Length];
+                    if (blocker == blocked)
+                    {
+                        return "block: oneself";
+                    }
+
+                    if (op.Variant == 2)
+                    {
+                        Router.ApplyUnblock(blocker, blocked);
+                        _model.Unblock(blocker, blocked);
+                        return $"{blocker} unblocks {blocked}";
+                    }
+
+                    Router.ApplyBlock(blocker, blocked);
+                    _model.Block(blocker, blocked);
+                    return $"{blocker} blocks {blocked}";
                 }
 
             default:

@@ -32,6 +32,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(Fixture.Time);
         Services.AddSingleton(new BlazorChat.Calls.IceServers(Microsoft.Extensions.Options.Options.Create(new BlazorChat.Calls.CallOptions()), Fixture.Time));
         Services.AddScoped<ChatCircuit>();
+
+        // Blocking writes to a database: a test that blocks sets BlockDatabase to a migrated one before rendering.
+        Services.AddSingleton(_ => new BlazorChat.Blocks.BlockService(BlockDatabase, Fixture.Accounts, Fixture.Router, Fixture.Time));
         Services.AddSingleton<Microsoft.AspNetCore.Components.Forms.AntiforgeryStateProvider>(new FixedAntiforgeryState());
         Services.AddSingleton<Microsoft.AspNetCore.Http.IHttpContextAccessor>(new Microsoft.AspNetCore.Http.HttpContextAccessor());
         Authorization = AddAuthorization();
@@ -43,6 +46,12 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     protected RouterFixture Fixture { get; } = new();
 
     protected ChatRouter Router => Fixture.Router;
+
+    /// <summary>Where blocks are written; an empty in-memory database (no tables) unless a test sets one.</summary>
+    protected Microsoft.EntityFrameworkCore.IDbContextFactory<BlazorChat.Data.BlazorChatDbContext> BlockDatabase { get; set; } =
+        new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<BlazorChat.Data.BlazorChatDbContext>(
+            Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions.UseSqlite(
+                new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<BlazorChat.Data.BlazorChatDbContext>(), "Data Source=:memory:").Options);
 
     protected BunitAuthorizationContext Authorization { get; }
 

@@ -19,6 +19,8 @@ public sealed class SettingsTests
     [InlineData("Chat:MaxTabsPerUser", "0")]
     [InlineData("Chat:MaxTabsPerAddress", "-1")]
     [InlineData("Chat:PeopleRefreshInterval", "00:01:00")]
+    [InlineData("Chat:PickExpiry", "-00:00:01")]
+    [InlineData("Chat:PickExpiry", "2.00:00:00")]
     [InlineData("Accounts:PasswordHashIterations", "1000")]
     [InlineData("Accounts:LockoutDuration", "00:00:00")]
     [InlineData("Accounts:DeviceCookieLifetime", "00:30:00")]

@@ -107,7 +107,7 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
     }
 
     /// <summary>Someone's status as this user sees it now. For tests; the list reads <see cref="FindPeople"/>.</summary>
-    internal PresenceStatus StatusOf(string userName) => _router.StatusOf(userName);
+    internal PresenceStatus StatusOf(string userName) => _router.StatusOf(UserName, userName);
 
     /// <summary>Tells the router whether the browser behind this connection can currently be reached.</summary>
     public void SetReachable(bool reachable) => _router.SetReachable(this, reachable);

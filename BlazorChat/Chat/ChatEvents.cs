@@ -13,8 +13,8 @@ public sealed record PeopleChanged : ChatEvent
     }
 }
 
-/// <summary>This user's own standing pick changed (null: none). Sent to all of the user's tabs.</summary>
-public sealed record PickChanged(string? Peer) : ChatEvent;
+/// <summary>This user's own standing pick changed (null: none), and when it lapses (null: never). Sent to all of the user's tabs.</summary>
+public sealed record PickChanged(string? Peer, DateTimeOffset? ExpiresAt = null) : ChatEvent;
 
 /// <summary>Someone picked this user and is waiting for them.</summary>
 public sealed record ChatRequestReceived(string From) : ChatEvent;

@@ -67,6 +67,13 @@ public sealed class ChatOptions
     public int MaxTabsPerAddress { get; set; } = 1000;
 
     /// <summary>
+    /// How long a chat request (a pick not yet answered) stands before it lapses; the one who made it sees the time left
+    /// and is told when it lapses. Zero: requests stand until withdrawn.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan PickExpiry { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// The shortest time between two redraws of one tab's people list: a burst of status changes is shown once it
     /// settles (the last change always is), not once per change. Zero redraws on every change.
     /// </summary>

@@ -15,6 +15,9 @@ public enum PickResult
     /// <summary>The user changed requests more often than allowed per minute; nothing was changed, they may try again shortly.</summary>
     TooFast,
 
+    /// <summary>The user has blocked the person picked; nothing was changed (they unblock first).</summary>
+    Blocked,
+
     /// <summary>This connection is closed, or its user has left (every tab unreachable past the grace); nothing was changed.</summary>
     Disconnected,
 }
@@ -63,10 +66,14 @@ public sealed record ChatSnapshot(
     string UserName,
     string? Pick,
     IReadOnlyList<string> IncomingRequests,
-    ConversationSnapshot? Conversation);
+    ConversationSnapshot? Conversation,
+    DateTimeOffset? PickExpiresAt = null);
 
 /// <summary>Someone another user may pick, and how they are doing.</summary>
-public readonly record struct PersonStatus(string Name, PresenceStatus Status);
+/// <param name="Name">The account's name as stored.</param>
+/// <param name="Status">Their status as the viewer sees it (offline when a block stands between them).</param>
+/// <param name="Blocked">The viewer has blocked them (shown offline, with "Unblock").</param>
+public readonly record struct PersonStatus(string Name, PresenceStatus Status, bool Blocked = false);
 
 /// <summary>One screenful of people, and how many match in all.</summary>
 public sealed record PeoplePage(IReadOnlyList<PersonStatus> People, int Matches);

@@ -34,6 +34,8 @@ public sealed partial class ChatRouter
         List<PersonStatus> people = new(Math.Min(limit, accounts.Count));
         lock (_lock)
         {
+            // People with a block between them and me are listed as offline, where the offline are.
+            var hidden = HiddenForLocked(me);
             foreach (var name in _online)
             {
                 if (people.Count == limit)
@@ -41,7 +43,7 @@ public sealed partial class ChatRouter
                     break;
                 }
 
-                if (!IsMe(name, me))
+                if (!IsMe(name, me) && hidden?.Hides(name) != true)
                 {
                     people.Add(new PersonStatus(name, StatusOfLocked(_users[name])));
                 }
@@ -50,9 +52,9 @@ public sealed partial class ChatRouter
             // Walk the offline names only as far as the page needs.
             for (var i = 0; i < accounts.Count && people.Count < limit; i++)
             {
-                if (!IsOnlineLocked(accounts[i]) && !IsMe(accounts[i], me))
+                if ((!IsOnlineLocked(accounts[i]) || hidden?.Hides(accounts[i]) == true) && !IsMe(accounts[i], me))
                 {
-                    people.Add(new PersonStatus(accounts[i], PresenceStatus.Offline));
+                    people.Add(new PersonStatus(accounts[i], PresenceStatus.Offline, hidden?.IsBlocked(accounts[i]) == true));
                 }
             }
         }
@@ -81,6 +83,7 @@ public sealed partial class ChatRouter
             List<PersonStatus> people = new(Math.Min(limit, count));
             lock (_lock)
             {
+                var hidden = HiddenForLocked(me);
                 if (_online.Count < count)
                 {
                     foreach (var name in _online)
@@ -90,7 +93,7 @@ public sealed partial class ChatRouter
                             break;
                         }
 
-                        if (IsMatch(name, me, filter))
+                        if (IsMatch(name, me, filter) && hidden?.Hides(name) != true)
                         {
                             people.Add(new PersonStatus(name, StatusOfLocked(_users[name])));
                         }
@@ -100,7 +103,7 @@ public sealed partial class ChatRouter
                 {
                     for (var i = 0; i < count && people.Count < limit; i++)
                     {
-                        if (_users.TryGetValue(matches[i], out var user) && user.Online)
+                        if (_users.TryGetValue(matches[i], out var user) && user.Online && hidden?.Hides(matches[i]) != true)
                         {
                             people.Add(new PersonStatus(matches[i], StatusOfLocked(user)));
                         }
@@ -109,9 +112,9 @@ public sealed partial class ChatRouter
 
                 for (var i = 0; i < count && people.Count < limit; i++)
                 {
-                    if (!IsOnlineLocked(matches[i]))
+                    if (!IsOnlineLocked(matches[i]) || hidden?.Hides(matches[i]) == true)
                     {
-                        people.Add(new PersonStatus(matches[i], PresenceStatus.Offline));
+                        people.Add(new PersonStatus(matches[i], PresenceStatus.Offline, hidden?.IsBlocked(matches[i]) == true));
                     }
                 }
             }

@@ -14,6 +14,13 @@ public sealed partial class ChatRouter
 
         public string? Pick { get; set; }
 
+        /// <summary>When <see cref="Pick"/> lapses; null when it never does (or there is none).</summary>
+        public DateTimeOffset? PickExpiresAt { get; set; }
+
+        public ITimer? PickTimer { get; set; }
+
+        public long PickGeneration { get; set; }
+
         public Conversation? Conversation { get; set; }
 
         public ITimer? DepartureTimer { get; set; }

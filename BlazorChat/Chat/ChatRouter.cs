@@ -255,13 +255,18 @@ public sealed partial class ChatRouter
             return PickResult.AlreadyInChat;
         }
 
+        if (IsBlockingLocked(user.Name, peerName))
+        {
+            return PickResult.Blocked;
+        }
+
         if (Names.Equals(user.Pick, peerName))
         {
             return PickResult.Waiting;
         }
 
         var answers = _users.TryGetValue(peerName, out var peer) && peer.Online && peer.Conversation is null
-            && Names.Equals(peer.Pick, user.Name);
+            && Names.Equals(peer.Pick, user.Name) && !IsHiddenLocked(user.Name, peerName);
 
         // Each request tells the person picked and redraws every open people list: a script must not flood them.
         // Answering a request is never refused: it pairs the two, which ends both requests.
@@ -273,6 +278,7 @@ public sealed partial class ChatRouter
 
         WithdrawPickLocked(user);
         user.Pick = peerName;
+        StartPickExpiryLocked(user);
 
         if (answers && peer is not null)
         {
@@ -280,8 +286,10 @@ public sealed partial class ChatRouter
             return PickResult.Paired;
         }
 
-        PostToUserLocked(user, new PickChanged(peerName));
-        if (peer is not null)
+        PostToUserLocked(user, new PickChanged(peerName, user.PickExpiresAt));
+
+        // Someone who blocked the picker never hears of it: to the picker, the request stands as to someone offline.
+        if (peer is not null && !IsHiddenLocked(user.Name, peerName))
         {
             PostToUserLocked(peer, new ChatRequestReceived(user.Name));
         }
@@ -296,6 +304,8 @@ public sealed partial class ChatRouter
         var conversation = new Conversation(++_lastConversationId, first, second, _time.GetUtcNow());
         first.Pick = null;
         second.Pick = null;
+        CancelPickExpiryLocked(first);
+        CancelPickExpiryLocked(second);
         first.Conversation = conversation;
         second.Conversation = conversation;
         PostToUserLocked(first, new ChatStarted(conversation.Id, second.Name, conversation.StartedAt));
@@ -305,7 +315,7 @@ public sealed partial class ChatRouter
         effects.Paired = (first.Name, second.Name, conversation.Id);
     }
 
-    private void WithdrawPickLocked(UserState user)
+    private void WithdrawPickLocked(UserState user, bool expired = false)
     {
         Debug.Assert(_lock.IsHeldByCurrentThread);
         if (user.Pick is not { } previous)
@@ -314,9 +324,10 @@ public sealed partial class ChatRouter
         }
 
         user.Pick = null;
-        if (_users.TryGetValue(previous, out var target))
+        CancelPickExpiryLocked(user);
+        if (_users.TryGetValue(previous, out var target) && !IsHiddenLocked(user.Name, target.Name))
         {
-            PostToUserLocked(target, new ChatRequestWithdrawn(user.Name));
+            PostToUserLocked(target, expired ? new ChatRequestExpired(user.Name) : new ChatRequestWithdrawn(user.Name));
         }
     }
 
@@ -460,7 +471,7 @@ public sealed partial class ChatRouter
         List<string> incoming = [];
         foreach (var other in _users.Values)
         {
-            if (Names.Equals(other.Pick, user.Name))
+            if (Names.Equals(other.Pick, user.Name) && !IsHiddenLocked(user.Name, other.Name))
             {
                 incoming.Add(other.Name);
             }
@@ -469,7 +480,7 @@ public sealed partial class ChatRouter
         var conversation = user.Conversation is { } c
             ? new ConversationSnapshot(c.Id, c.PartnerOf(user).Name, c.StartedAt, [.. c.Messages])
             : null;
-        return new ChatSnapshot(user.Name, user.Pick, incoming, conversation);
+        return new ChatSnapshot(user.Name, user.Pick, incoming, conversation, user.PickExpiresAt);
     }
 
     /// <summary>A person's status as others see it (offline when unknown or gone).</summary>

@@ -8,6 +8,8 @@ public sealed class BlazorChatDbContext(DbContextOptions<BlazorChatDbContext> op
 
     public DbSet<SignInSession> Sessions => Set<SignInSession>();
 
+    public DbSet<UserBlock> Blocks => Set<UserBlock>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var user = modelBuilder.Entity<UserAccount>();
@@ -25,5 +27,11 @@ public sealed class BlazorChatDbContext(DbContextOptions<BlazorChatDbContext> op
 
         // The running app looks for sessions ended by another process (the accounts command) every few seconds.
         session.HasIndex(s => s.EndedUtcTicks);
+
+        var block = modelBuilder.Entity<UserBlock>();
+        block.ToTable("Blocks");
+        block.HasKey(b => new { b.BlockerId, b.BlockedId });
+        block.HasOne<UserAccount>().WithMany().HasForeignKey(b => b.BlockerId).OnDelete(DeleteBehavior.Cascade);
+        block.HasOne<UserAccount>().WithMany().HasForeignKey(b => b.BlockedId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -150,6 +150,10 @@ public static class BlazorChatExtensions
         services.AddSingleton<ChatRouter>();
         services.AddScoped<ChatCircuit>();
 
+        // Blocks: kept in the database, loaded into the router after the accounts (hosted services start in order).
+        services.AddSingleton<Blocks.BlockService>();
+        services.AddHostedService<Blocks.BlocksInitializer>();
+
         // Files: sent over HTTP (not the circuit), kept encrypted under Files:Path for the chat's life.
         services.AddFiles();
 

@@ -18,6 +18,7 @@ public sealed class ChatViewState
         _maxBytes = maxBytes;
         Me = snapshot.UserName;
         Pick = snapshot.Pick;
+        PickExpiresAt = snapshot.PickExpiresAt;
         IncomingRequests = new HashSet<string>(snapshot.IncomingRequests, UserNames.Comparer);
         Conversation = snapshot.Conversation is { } c ? new ConversationView(c.Id, c.Partner, c.StartedAt, [.. c.Messages]) : null;
     }
@@ -25,6 +26,9 @@ public sealed class ChatViewState
     public string Me { get; }
 
     public string? Pick { get; private set; }
+
+    /// <summary>When <see cref="Pick"/> lapses; null when it never does.</summary>
+    public DateTimeOffset? PickExpiresAt { get; private set; }
 
     public HashSet<string> IncomingRequests { get; }
 
@@ -51,6 +55,18 @@ public sealed class ChatViewState
         {
             case PickChanged e:
                 Pick = e.Peer;
+                PickExpiresAt = e.Peer is null ? null : e.ExpiresAt;
+                break;
+            case PickExpired e when UserNames.Equals(Pick, e.Peer):
+                Pick = null;
+                PickExpiresAt = null;
+                break;
+            case ChatRequestExpired e:
+                IncomingRequests.Remove(e.From);
+                break;
+            case BlockChanged { Blocked: true } e:
+                // Their request, if any, stands for them but is no longer shown here.
+                IncomingRequests.Remove(e.Person);
                 break;
             case ChatRequestReceived e:
                 IncomingRequests.Add(e.From);
@@ -61,6 +77,7 @@ public sealed class ChatViewState
             case ChatStarted e when Conversation?.Id != e.ConversationId:
                 // Pairing uses up both picks: the partner's request is answered.
                 Pick = null;
+                PickExpiresAt = null;
                 IncomingRequests.Remove(e.Partner);
                 Conversation = new ConversationView(e.ConversationId, e.Partner, e.StartedAt, []);
                 break;

@@ -15,6 +15,10 @@ public sealed class PeopleClickEventArgs : EventArgs
 
     public const string More = "more";
 
+    public const string Block = "block";
+
+    public const string Unblock = "unblock";
+
     public string? Person { get; set; }
 
     public string? Action { get; set; }

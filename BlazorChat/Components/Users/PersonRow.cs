@@ -22,17 +22,23 @@ public sealed record PersonRow(MarkupString Markup)
     private const string WithdrawButtonClass = MudClasses.ButtonOutlinedDefaultSmall;
 
     private static readonly string ChatLabel = StaticMarkup.ButtonLabel(MudBlazor.Icons.Material.Filled.Chat, "Chat").Value;
-    private static readonly string WithdrawLabel = StaticMarkup.ButtonLabel("Withdraw").Value;
+    private const string BlockButtonClass = MudClasses.ButtonTextPrimarySmallNoRipple + " user-block";
+    private const string UnblockButtonClass = MudClasses.ButtonOutlinedDefaultSmall;
 
-    private static readonly ConcurrentDictionary<(string Name, PresenceStatus Status, bool WantsMe, bool Picked), PersonRow> Cache = new();
+    private static readonly string WithdrawLabel = StaticMarkup.ButtonLabel("Withdraw").Value;
+    private static readonly string BlockLabel = StaticMarkup.ButtonLabel("Block").Value;
+    private static readonly string UnblockLabel = StaticMarkup.ButtonLabel("Unblock").Value;
+
+    private static readonly ConcurrentDictionary<(string Name, PresenceStatus Status, bool WantsMe, bool Picked, bool Blocked), PersonRow> Cache = new();
 
     /// <summary>
     /// The row for name in status. wantsMe: they picked me ("wants to chat with you", and the button answers);
-    /// picked: I picked them (the button withdraws my request).
+    /// picked: I picked them (the button withdraws my request); blocked: I blocked them ("blocked", and the only
+    /// button unblocks).
     /// </summary>
-    public static PersonRow For(string name, PresenceStatus status, bool wantsMe, bool picked)
+    public static PersonRow For(string name, PresenceStatus status, bool wantsMe, bool picked, bool blocked = false)
     {
-        var key = (name, status, wantsMe, picked);
+        var key = (name, status, wantsMe, picked, blocked);
         if (Cache.TryGetValue(key, out var row))
         {
             return row;
@@ -43,7 +49,7 @@ public sealed record PersonRow(MarkupString Markup)
             Cache.Clear();
         }
 
-        row = Create(name, status, wantsMe, picked);
+        row = Create(name, status, wantsMe, picked, blocked);
         Cache[key] = row;
         return row;
     }
@@ -66,15 +72,21 @@ public sealed record PersonRow(MarkupString Markup)
 
     public static string Initial(string name) => name.Length == 0 ? "?" : char.ToUpperInvariant(name[0]).ToString();
 
-    private static PersonRow Create(string name, PresenceStatus status, bool wantsMe, bool picked)
+    private static PersonRow Create(string name, PresenceStatus status, bool wantsMe, bool picked, bool blocked)
     {
         var html = HtmlEncoder.Default;
         var encoded = html.Encode(name);
+        if (blocked)
+        {
+            return new PersonRow(new MarkupString(
+                $"""<div class="user-row" data-user="{encoded}" data-status="Blocked"><span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{encoded}</span><span class="user-status">blocked</span></div><button type="button" class="{UnblockButtonClass}" aria-label="Unblock {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Unblock}">{UnblockLabel}</button></div>"""));
+        }
+
         var request = wantsMe ? """<span class="user-request" data-testid="wants-to-chat">wants to chat with you</span>""" : "";
         var button = picked
             ? $"""<button type="button" class="{WithdrawButtonClass}" aria-label="Withdraw request to {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Withdraw}">{WithdrawLabel}</button>"""
             : $"""<button type="button" class="{(wantsMe ? AnswerButtonClass : ChatButtonClass)}" aria-label="Chat with {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Chat}">{ChatLabel}</button>""";
         return new PersonRow(new MarkupString(
-            $"""<div class="user-row" data-user="{encoded}" data-status="{StatusName(status)}"><span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{encoded}</span><span class="user-status">{StatusText(status)}</span>{request}</div>{button}</div>"""));
+            $"""<div class="user-row" data-user="{encoded}" data-status="{StatusName(status)}"><span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{encoded}</span><span class="user-status">{StatusText(status)}</span>{request}</div>{button}<button type="button" class="{BlockButtonClass}" aria-label="Block {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Block}">{BlockLabel}</button></div>"""));
     }
 }

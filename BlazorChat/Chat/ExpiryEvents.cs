@@ -1,0 +1,7 @@
+namespace BlazorChat.Chat;
+
+/// <summary>This user's request to <paramref name="Peer"/> lapsed (<see cref="ChatOptions.PickExpiry"/>) unanswered.</summary>
+public sealed record PickExpired(string Peer) : ChatEvent;
+
+/// <summary>The request <paramref name="From"/> made to this user lapsed unanswered.</summary>
+public sealed record ChatRequestExpired(string From) : ChatEvent;
