@@ -127,6 +127,9 @@ public sealed class ComfortsBrowserTests(BrowserFixture fixture)
 
         await SendAsync(people.First, "A long line that must wrap on a narrow phone rather than push the page sideways");
         Assert.Equal(0, await HorizontalOverflowAsync(people.First));
+        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
+        await people.First.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-320.png") });
+        await people.Second.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-two-panes.png") });
         await Expect(people.First.Locator(".users-panel")).ToBeHiddenAsync();
 
         // The desktop keeps the people list beside the chat.
@@ -197,7 +200,33 @@ public static class ComfortsBrowserActions
         await Expect(page.Locator("#account-menu")).ToBeVisibleAsync();
     }
 
-    /// <summary>Pixels the page is wider than its window (0: no horizontal scroll).</summary>
-    public static Task<int> HorizontalOverflowAsync(IPage page) =>
-        page.EvaluateAsync<int>("() => Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)");
+    /// <summary>
+    /// Pixels the page is wider than its window (0: no horizontal scroll), or the fixed app bar's content wider than
+    /// the bar (which would be cut off rather than scroll). A squeezed bar or chat header whose parts overlap each
+    /// other counts as overflowing too.
+    /// </summary>
+    public static Task<int> HorizontalOverflowAsync(IPage page) => page.EvaluateAsync<int>(
+        """
+        () => {
+            const shown = [...document.querySelectorAll(".mud-toolbar > *, .chat-header > *")]
+                .filter(e => e.getClientRects().length > 0 && e.getAttribute("aria-hidden") !== "true");
+            const overflow = Math.max(0, ...[document.documentElement, ...document.querySelectorAll(".mud-toolbar"), ...shown]
+                .filter(e => e instanceof HTMLElement)
+                .map(e => e.scrollWidth - e.clientWidth));
+            const parts = shown.map(e => e.getBoundingClientRect());
+            let overlap = 0;
+            for (let i = 0; i < parts.length; i++) {
+                for (let j = i + 1; j < parts.length; j++) {
+                    const [a, b] = [parts[i], parts[j]];
+                    const width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                    const height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                    if (width > 1 && height > 1) {
+                        overlap = Math.max(overlap, Math.round(width));
+                    }
+                }
+            }
+
+            return Math.max(overflow, overlap);
+        }
+        """);
 }

@@ -84,6 +84,9 @@
         if (event.key === "Escape" && menu() && !menu().hidden) {
             openMenu(false);
             menuButton()?.focus();
+        } else if (event.key === "Escape" && document.querySelector(".call-ring")) {
+            // Escape closes the ringing call's dialog as its Decline button does.
+            [...document.querySelectorAll(".call-ring button")].find(b => b.textContent.trim() === "Decline")?.click();
         }
 
         unlockSound();
@@ -207,6 +210,7 @@
     let lastSequence = new Map(); // chat (data-conversation) → newest message sequence seen
     let wanting = null; // names whose request the people list shows, or null while there is no list
     const rang = new Set(); // calls already announced
+    let focusBeforeRing = null;
     const arrived = (kind, title, body, tag) => {
         if (kind !== "call" && isHidden()) {
             unread++;
@@ -265,7 +269,16 @@
         const call = ring?.closest("[data-call]")?.dataset.call;
         if (ring && call && !rang.has(call)) {
             rang.add(call);
+            // The ringing dialog takes the focus, and gives it back when it closes.
+            focusBeforeRing = document.activeElement;
+            ring.closest(".call-ring")?.querySelector("button")?.focus();
             arrived("call", ring.textContent ?? "Incoming call", "", `call-${call}`);
+        } else if (!ring && focusBeforeRing) {
+            if (focusBeforeRing.isConnected && (document.activeElement === document.body || !document.activeElement)) {
+                focusBeforeRing.focus();
+            }
+
+            focusBeforeRing = null;
         }
     };
 
