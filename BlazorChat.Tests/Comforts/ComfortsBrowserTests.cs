@@ -103,6 +103,8 @@ public sealed class ComfortsBrowserTests(BrowserFixture fixture)
 
         await Expect(themeSwitch).ToHaveAttributeAsync("aria-checked", "true");
         Assert.True(await IsDarkAsync(page));
+        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "people-dark.png") });
 
         await themeSwitch.ClickAsync();
         await Expect(themeSwitch).ToHaveAttributeAsync("aria-checked", "false");
@@ -119,14 +121,14 @@ public sealed class ComfortsBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task Phone320_NoHorizontalScroll_OnThePeopleListAndInAChat_AndDesktopShowsBothPanes()
+    public async Task Phone320AndZoom200_NothingCutOffOrScrollingSideways_AndDesktopShowsBothPanes()
     {
         BrowserNewContextOptions phone = new() { ViewportSize = new() { Width = 320, Height = 640 } };
         BrowserNewContextOptions desktop = new() { ViewportSize = new() { Width = 1280, Height = 800 } };
         await using var people = await fixture.SignInPairAsync(BrowserFixture.Student(38), BrowserFixture.Student(39), phone, desktop);
 
         await SendAsync(people.First, "A long line that must wrap on a narrow phone rather than push the page sideways");
-        Assert.Equal(0, await HorizontalOverflowAsync(people.First));
+        await AssertLayoutHoldsAsync(people.First);
         Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
         await people.First.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-320.png") });
         await people.Second.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-two-panes.png") });
@@ -139,10 +141,15 @@ public sealed class ComfortsBrowserTests(BrowserFixture fixture)
         var chat = await people.Second.Locator(".chat-panel").BoundingBoxAsync();
         Assert.True(list!.X + list.Width <= chat!.X, $"list {list.X}+{list.Width}, chat {chat.X}");
 
+        // 200% zoom on a 1280 px screen leaves 640 CSS pixels: one pane, nothing cut off.
+        await people.Second.SetViewportSizeAsync(640, 400);
+        await Expect(people.Second.Locator(".users-panel")).ToBeHiddenAsync();
+        await AssertLayoutHoldsAsync(people.Second);
+
         await EndChatAsync(people.First);
-        Assert.Equal(0, await HorizontalOverflowAsync(people.First));
+        await AssertLayoutHoldsAsync(people.First);
         await OpenAccountMenuAsync(people.First);
-        Assert.Equal(0, await HorizontalOverflowAsync(people.First));
+        await AssertLayoutHoldsAsync(people.First);
     }
 
     private static Task<string?> IconAsync(IPage page) => page.Locator("link[rel=icon]").GetAttributeAsync("href");
@@ -201,32 +208,42 @@ public static class ComfortsBrowserActions
     }
 
     /// <summary>
-    /// Pixels the page is wider than its window (0: no horizontal scroll), or the fixed app bar's content wider than
-    /// the bar (which would be cut off rather than scroll). A squeezed bar or chat header whose parts overlap each
-    /// other counts as overflowing too.
+    /// What is wider than its box: the page than its window (a horizontal scroll), the fixed app bar's content than
+    /// the bar, a part of the bar or the chat header than itself (cut off), or two of those parts on top of each
+    /// other. Empty when the layout holds.
     /// </summary>
-    public static Task<int> HorizontalOverflowAsync(IPage page) => page.EvaluateAsync<int>(
+    public static async Task AssertLayoutHoldsAsync(IPage page)
+    {
+        var problems = await LayoutProblemsAsync(page);
+        Assert.True(problems.Length == 0, string.Join("\n", problems));
+    }
+
+    public static Task<string[]> LayoutProblemsAsync(IPage page) => page.EvaluateAsync<string[]>(
         """
         () => {
+            const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.classList.length ? "." + [...e.classList].join(".") : "");
+            const problems = [];
             const shown = [...document.querySelectorAll(".mud-toolbar > *, .chat-header > *")]
                 .filter(e => e.getClientRects().length > 0 && e.getAttribute("aria-hidden") !== "true");
-            const overflow = Math.max(0, ...[document.documentElement, ...document.querySelectorAll(".mud-toolbar"), ...shown]
-                .filter(e => e instanceof HTMLElement)
-                .map(e => e.scrollWidth - e.clientWidth));
-            const parts = shown.map(e => e.getBoundingClientRect());
-            let overlap = 0;
-            for (let i = 0; i < parts.length; i++) {
-                for (let j = i + 1; j < parts.length; j++) {
-                    const [a, b] = [parts[i], parts[j]];
+            for (const e of [document.documentElement, ...document.querySelectorAll(".mud-toolbar"), ...shown]) {
+                if (e instanceof HTMLElement && e.scrollWidth - e.clientWidth > 0) {
+                    problems.push(`${name(e)} is ${e.scrollWidth - e.clientWidth} px too wide`);
+                }
+            }
+
+            const boxes = shown.map(e => [e, e.getBoundingClientRect()]);
+            for (let i = 0; i < boxes.length; i++) {
+                for (let j = i + 1; j < boxes.length; j++) {
+                    const [[e, a], [f, b]] = [boxes[i], boxes[j]];
                     const width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
                     const height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
                     if (width > 1 && height > 1) {
-                        overlap = Math.max(overlap, Math.round(width));
+                        problems.push(`${name(e)} and ${name(f)} overlap by ${Math.round(width)} px`);
                     }
                 }
             }
 
-            return Math.max(overflow, overlap);
+            return problems;
         }
         """);
 }
