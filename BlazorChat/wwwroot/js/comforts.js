@@ -150,7 +150,6 @@
             tone.start(now + offset);
             tone.stop(now + offset + 0.2);
         }
-        window.blazorChatComforts.chimes++;
     };
 
     // --- Unread count: the title ("(2) Chat with hamza · BlazorChat") and the icon, while the tab is hidden. ---
@@ -294,7 +293,6 @@
         }
     }).observe(document.body, { childList: true, subtree: true });
 
-    window.blazorChatComforts = { chimes: 0 };
     showTheme();
     showSettings();
     look();
