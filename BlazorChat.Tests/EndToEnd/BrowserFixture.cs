@@ -7,9 +7,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    /// <summary>The app's own seed file plus spare accounts (student01–student24, password "pass-N"), so tests need not share people.</summary>
+    /// <summary>The app's own seed file plus spare accounts (student01–student40, password "pass-N"), so tests need not share people.</summary>
     public BlazorChatServer Server { get; } = new(seedCsv: File.ReadAllText(AppSeedFile).TrimEnd() + "\n"
-        + string.Concat(Enumerable.Range(1, 24).Select(i => $"student{i:00},pass-{i}\n")));
+        + string.Concat(Enumerable.Range(1, 40).Select(i => $"student{i:00},pass-{i}\n")));
 
     private static string AppSeedFile
     {

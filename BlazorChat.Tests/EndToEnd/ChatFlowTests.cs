@@ -75,7 +75,7 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         Assert.Equal(0, eventsSent());
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Show more" }).ClickAsync();
-        await Expect(page.Locator(".user-row")).ToHaveCountAsync(29);
+        await Expect(page.Locator(".user-row")).ToHaveCountAsync(2 * BlazorChat.Components.Users.UserList.PageSize);
         Assert.Equal(1, eventsSent());
     }
 
