@@ -75,6 +75,9 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
 
     public ChatSnapshot GetSnapshot() => _router.GetSnapshot(this);
 
+    /// <summary>How often a tab may say its person is typing (<see cref="ChatOptions.TypingInterval"/>); zero: never.</summary>
+    public TimeSpan TypingInterval => _router.TypingInterval;
+
     /// <summary>Tells the partner of the chat this tab shows that its person is typing (see <see cref="ChatRouter"/>'s typing).</summary>
     public TypingResult Typing(long conversationId) => _router.Typing(this, conversationId);
 

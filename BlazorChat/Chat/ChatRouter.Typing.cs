@@ -11,7 +11,7 @@ namespace BlazorChat.Chat;
 /// </summary>
 public sealed partial class ChatRouter
 {
-    internal TimeSpan TypingInterval => _options.TypingInterval;
+    public TimeSpan TypingInterval => _options.TypingInterval;
 
     internal TypingResult Typing(ChatConnection connection, long conversationId)
     {
