@@ -175,6 +175,17 @@ public sealed class ChatPerson : IAsyncDisposable
     }
 
     /// <summary>
+    /// Types into the message box as a person does before sending: the one "chattyping" event js/blazorchat.js raises
+    /// (at most once per the box's data-typing-interval; a send restarts that wait). Returns once the server has handled it.
+    /// </summary>
+    public async Task TypeAsync(CancellationToken cancellationToken)
+    {
+        var handled = await Circuit.DispatchEventsAsync($"{UserName}'s message box (typing)", page =>
+            TypingEvent(page) is { } typing ? [new(typing, new { })] : null, cancellationToken);
+        await handled;
+    }
+
+    /// <summary>
     /// Presses Enter with text in the message box, unstamped and unchecked; returns once the event is on its way,
     /// with the task of the server handling it (so a caller can keep several on their way).
     /// </summary>
@@ -320,6 +331,10 @@ public sealed class ChatPerson : IAsyncDisposable
     // with it, as a browser sends an input's value with any event raised on it.
     private static EventBinding? SendEvent(RenderedPage page) =>
         page.Document.Find(e => e.Attribute("id") == "message-input")?.Event("chatsend");
+
+    // The message box's typing signal (ChatCompose.TypingEvent), there while the typing notice is on.
+    private static EventBinding? TypingEvent(RenderedPage page) =>
+        page.Document.Find(e => e.Attribute("id") == "message-input")?.Event("chattyping");
 
     // A chat message's text is drawn as a text node of its own, in div.message-text.
     private void OnTextRendered(string text, long arrival)
