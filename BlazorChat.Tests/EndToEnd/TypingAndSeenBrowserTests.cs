@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace BlazorChat.Tests.EndToEnd;
 
-/// <summary>"is typing…" reaches the partner only, and "Seen" waits for the partner's tab to be visible.</summary>
+/// <summary>"is typing…" reaches the partner only; "Seen" waits for the partner's tab to be visible and goes when either turns read receipts off.</summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "Browser")]
 public sealed class TypingAndSeenBrowserTests(BrowserFixture fixture)
@@ -55,6 +55,17 @@ public sealed class TypingAndSeenBrowserTests(BrowserFixture fixture)
         // The sender's tab was visible all along: the reply shows Seen at once.
         var replySeen = people.Second.GetByTestId("seen");
         await Expect(people.Second.Locator("[data-testid=message]", new() { Has = replySeen }).Locator(".message-text")).ToHaveTextAsync("typing blind");
+
+        // The reader turns read receipts off in the account area: Seen goes from both sides at once.
+        var privacy = await people.SecondContext.NewPageAsync();
+        await privacy.GotoAsync(new Uri(fixture.Server.BaseAddress, "account/privacy").ToString());
+        await Expect(privacy.GetByLabel("Read receipts")).ToBeCheckedAsync();
+        await privacy.GetByLabel("Read receipts").UncheckAsync();
+        await privacy.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(privacy.GetByTestId("privacy-saved")).ToBeVisibleAsync();
+        await Expect(privacy.GetByLabel("Read receipts")).Not.ToBeCheckedAsync();
+        await Expect(people.First.GetByTestId("seen")).ToHaveCountAsync(0);
+        await Expect(people.Second.GetByTestId("seen")).ToHaveCountAsync(0);
         await EndChatAsync(people.First);
     }
 
