@@ -152,7 +152,7 @@ public sealed class ChatPerson : IAsyncDisposable
 
     /// <summary>
     /// Types a stamped message into the message box and presses Enter: one "chatsend" event carrying the text,
-    /// as js/blazorchat.js raises it (typing sends nothing). Returns the stamp once the server has handled it.
+    /// as js/blazorchat.js raises it (typing sends no text). Returns the stamp once the server has handled it.
     /// </summary>
     public async Task<StampedMessage> SendAsync(int sequence, string payload, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ Blazor.registerCustomEventType("peopleclick", {
 });
 
 // The message box sends its text once: on Enter (not Shift+Enter, not while an IME is composing) and on its Send
-// button, as one "chatsend" event raised on the box, so the text travels with it. Typing sends nothing.
+// button, as one "chatsend" event raised on the box, so the text travels with it. Typing sends no text.
 {
     const sendFrom = box => box.dispatchEvent(new CustomEvent("chatsend", { bubbles: true }));
     document.addEventListener("keydown", event => {
