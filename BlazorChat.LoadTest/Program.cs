@@ -56,7 +56,7 @@ internal static class Program
         if (arguments is null || arguments.GetValueOrDefault("scenario", "pairs") != "pairs" || !arguments.ContainsKey("url"))
         {
             Console.Error.WriteLine("""
-                usage: BlazorChat.LoadTest --scenario ladder|circuits|latency|hub|signin|pairing|history|browser [--quick] [--docs DIR] [--max-minutes 30]
+                usage: BlazorChat.LoadTest --scenario ladder|circuits|latency|hub|typing|signin|pairing|history|browser [--quick] [--docs DIR] [--max-minutes 30]
                          starts the app itself (Release, own database and accounts) and measures; "ladder" runs them all
                          and writes DIR/benchmarks.md (default: the repository's docs/) with its charts.
                          --hub-rate N: the hub comparison's load in msg/s (default 500).

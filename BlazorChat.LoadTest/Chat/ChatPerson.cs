@@ -152,7 +152,7 @@ public sealed class ChatPerson : IAsyncDisposable
 
     /// <summary>
     /// Types a stamped message into the message box and presses Enter: one "chatsend" event carrying the text,
-    /// as js/blazorchat.js raises it (typing sends nothing). Returns the stamp once the server has handled it.
+    /// as js/blazorchat.js raises it (typing sends no text). Returns the stamp once the server has handled it.
     /// </summary>
     public async Task<StampedMessage> SendAsync(int sequence, string payload, CancellationToken cancellationToken)
     {
@@ -172,6 +172,17 @@ public sealed class ChatPerson : IAsyncDisposable
         }, cancellationToken);
         await handled;
         return stamp;
+    }
+
+    /// <summary>
+    /// Types into the message box as a person does before sending: the one "chattyping" event js/blazorchat.js raises
+    /// (at most once per the box's data-typing-interval; a send restarts that wait). Returns once the server has handled it.
+    /// </summary>
+    public async Task TypeAsync(CancellationToken cancellationToken)
+    {
+        var handled = await Circuit.DispatchEventsAsync($"{UserName}'s message box (typing)", page =>
+            TypingEvent(page) is { } typing ? [new(typing, new { })] : null, cancellationToken);
+        await handled;
     }
 
     /// <summary>
@@ -320,6 +331,10 @@ public sealed class ChatPerson : IAsyncDisposable
     // with it, as a browser sends an input's value with any event raised on it.
     private static EventBinding? SendEvent(RenderedPage page) =>
         page.Document.Find(e => e.Attribute("id") == "message-input")?.Event("chatsend");
+
+    // The message box's typing signal (ChatCompose.TypingEvent), there while the typing notice is on.
+    private static EventBinding? TypingEvent(RenderedPage page) =>
+        page.Document.Find(e => e.Attribute("id") == "message-input")?.Event("chattyping");
 
     // A chat message's text is drawn as a text node of its own, in div.message-text.
     private void OnTextRendered(string text, long arrival)

@@ -17,6 +17,8 @@ public sealed class LadderResults
 
     public LoadStep? BlazorAtHubLoad => HubComparison?.Blazor;
 
+    public TypingComparison? TypingComparison { get; set; }
+
     public HistoryResult? History { get; set; }
 
     public SignInResult? SignIn { get; set; }
@@ -48,6 +50,9 @@ public sealed record CircuitsResult(ServerSample BaselineRaw, ServerSample Basel
     /// <summary>Working set above the empty server's, per circuit, both after a forced compacting GC.</summary>
     public static double PerCircuit(long now, long baseline, int circuits) => circuits == 0 ? double.NaN : (now - baseline) / (double)circuits;
 }
+
+/// <summary>The chat pages at one load without and with a typing signal before each message, in interleaved rounds: each side pooled, and each round.</summary>
+public sealed record TypingComparison(LoadStep Without, LoadStep With, IReadOnlyList<LoadStep> WithoutRounds, IReadOnlyList<LoadStep> WithRounds);
 
 /// <summary>Blazor and the bare hub at one load, in interleaved rounds: each side's rounds pooled, and each round.</summary>
 public sealed record HubComparison(LoadStep Hub, LoadStep Blazor, IReadOnlyList<LoadStep> HubRounds, IReadOnlyList<LoadStep> BlazorRounds)

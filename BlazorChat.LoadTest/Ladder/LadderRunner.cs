@@ -73,7 +73,7 @@ public sealed record LadderPlan
 /// </summary>
 public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<string> log)
 {
-    public static readonly string[] ScenarioNames = ["ladder", "circuits", "latency", "hub", "signin", "pairing", "history", "browser"];
+    public static readonly string[] ScenarioNames = ["ladder", "circuits", "latency", "hub", "typing", "signin", "pairing", "history", "browser"];
 
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
 
@@ -175,6 +175,18 @@ public sealed class LadderRunner(string repositoryRoot, LadderPlan plan, Action<
                 log(FormattableString.Invariant($"hub, {plan.HubRounds} rounds pooled: {Scenarios.Describe(comparison.Hub)}"));
                 log(FormattableString.Invariant($"blazor at the hub's load, {plan.HubRounds} rounds pooled: {Scenarios.Describe(comparison.Blazor)}"));
                 log(FormattableString.Invariant($"p50 ratio {comparison.P50Ratio:0.00}x; by round {string.Join(", ", comparison.RoundRatios.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))}"));
+            });
+        }
+
+        if (all || scenario == "typing")
+        {
+            await Guard(results, "typing", async () =>
+            {
+                await crowd.DropFailedAsync(cancellationToken);
+                var comparison = await scenarios.CompareTypingAsync(crowd, plan.Pairs, plan.HubRate, plan.HubRoundDuration, plan.HubRounds, cancellationToken);
+                results.TypingComparison = comparison;
+                log(FormattableString.Invariant($"without typing, {plan.HubRounds} rounds pooled: {Scenarios.Describe(comparison.Without)}"));
+                log(FormattableString.Invariant($"typing before each message, {plan.HubRounds} rounds pooled: {Scenarios.Describe(comparison.With)}"));
             });
         }
 

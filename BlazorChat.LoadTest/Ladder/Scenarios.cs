@@ -12,6 +12,7 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
     // The hub comparison's steps: its warm-ups, then one more per round.
     private const int BlazorStepNumber = 50;
     private const int HubStepNumber = 90;
+    private const int TypingStepNumber = 120;
 
     /// <summary>
     /// Ramps the crowd to each target in turn, reading /_diagnostics (as is, then after a forced compacting GC)
@@ -141,7 +142,8 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
     /// stepNumber keeps its messages apart from other steps'.
     /// </summary>
     public async Task<LoadStep> BlazorStepAsync(
-        Crowd crowd, int pairs, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken, LatencyRecorder? pool = null)
+        Crowd crowd, int pairs, double rate, TimeSpan duration, int stepNumber, CancellationToken cancellationToken, LatencyRecorder? pool = null,
+        bool typing = false)
     {
         // Pairing re-renders everyone's people list, a step's drain leaves work behind: start from a quiet server.
         await SettleAsync(0, cancellationToken, TimeSpan.FromSeconds(10));
@@ -159,7 +161,15 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
             };
         }
 
-        var senders = people.Select(p => (Func<int, Task>)(sequence => p.SendAsync(sequence, Payload, cancellationToken))).ToArray();
+        // With typing, each message follows its sender's typing signal, as a person types before pressing Enter; the
+        // message's latency is still timed from its own send.
+        var senders = people.Select(p => typing
+            ? (Func<int, Task>)(async sequence =>
+            {
+                await p.TypeAsync(cancellationToken);
+                await p.SendAsync(sequence, Payload, cancellationToken);
+            })
+            : sequence => p.SendAsync(sequence, Payload, cancellationToken)).ToArray();
         var step = await MeasureAsync(senders, recorder, pairs, rate, duration, stepNumber, cancellationToken);
         foreach (var person in people)
         {
@@ -213,6 +223,43 @@ public sealed class Scenarios(Uri baseAddress, DiagnosticsClient diagnostics, Ac
 
         await crowd.EndChatsAsync(pairs, cancellationToken);
         return new HubComparison(LoadStep.Pool(hubRounds, hubPool), LoadStep.Pool(blazorRounds, blazorPool), hubRounds, blazorRounds);
+    }
+
+    /// <summary>
+    /// The chat pages at one load without and with a typing signal before every message, in interleaved rounds (as
+    /// the hub comparison), each side pooled: what typing notices cost the latency.
+    /// </summary>
+    public async Task<TypingComparison> CompareTypingAsync(
+        Crowd crowd, int pairs, double rate, TimeSpan roundDuration, int rounds, CancellationToken cancellationToken)
+    {
+        await PairForStepsAsync(crowd, pairs, [], cancellationToken);
+        await BlazorStepAsync(crowd, pairs, rate, TimeSpan.FromSeconds(2), TypingStepNumber, cancellationToken, typing: true);
+
+        var plainRounds = new List<LoadStep>();
+        var typingRounds = new List<LoadStep>();
+        var plainPool = new LatencyRecorder();
+        var typingPool = new LatencyRecorder();
+        for (var round = 1; round <= rounds; round++)
+        {
+            async Task Plain() => plainRounds.Add(await BlazorStepAsync(crowd, pairs, rate, roundDuration, TypingStepNumber + (2 * round), cancellationToken, plainPool));
+            async Task Typing() => typingRounds.Add(await BlazorStepAsync(crowd, pairs, rate, roundDuration, TypingStepNumber + (2 * round) + 1, cancellationToken, typingPool, typing: true));
+            if (round % 2 == 1)
+            {
+                await Plain();
+                await Typing();
+            }
+            else
+            {
+                await Typing();
+                await Plain();
+            }
+
+            log($"typing comparison, round {round}: without {Describe(plainRounds[^1])}");
+            log($"typing comparison, round {round}: with    {Describe(typingRounds[^1])}");
+        }
+
+        await crowd.EndChatsAsync(pairs, cancellationToken);
+        return new TypingComparison(LoadStep.Pool(plainRounds, plainPool), LoadStep.Pool(typingRounds, typingPool), plainRounds, typingRounds);
     }
 
     private async Task<LoadStep> HubStepAsync(

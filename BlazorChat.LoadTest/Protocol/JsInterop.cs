@@ -40,6 +40,7 @@ public sealed class JsInterop
         // The app.
         interop.Answer("blazorChat.timeZone", _ => timeZone);
         interop.Void("blazorChat.setTitle");
+        interop.Answer("blazorChat.watchVisibility", _ => true);
         interop.Void("blazorChatFiles.attach");
         interop.Void("blazorChatFiles.cancel");
         interop.Void("blazorChatFiles.detach");

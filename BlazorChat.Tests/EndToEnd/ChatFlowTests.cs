@@ -80,31 +80,33 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task MessageBox_ReachesTheServerOnlyOnEnterOrSend_NeverWhileTyping()
+    public async Task MessageBox_ReachesTheServerOnEnterOrSend_AndWhileTypingOnlyOncePerTypingInterval()
     {
         await using var people = await fixture.SignInPairAsync(BrowserFixture.Student(20), BrowserFixture.Student(21));
         var (sender, partner) = (people.First, people.Second);
         var eventsSent = await ChatBrowserActions.CountEventsSentAsync(sender);
         var box = ChatBrowserActions.MessageBox(sender);
 
-        // Key by key, then Shift+Enter and Escape: the text stays in the box and nothing reaches the server.
+        // Key by key, then Shift+Enter and Escape: the text stays in the box; one typing signal (no text) reaches
+        // the server for all the keys (Chat:TypingInterval is 3 s), nothing more.
         await box.PressSequentiallyAsync("hello");
         await box.PressAsync("Shift+Enter");
         await box.PressAsync("Escape");
-        await sender.WaitForTimeoutAsync(500);
-        Assert.Equal(0, eventsSent());
+        await Expect(partner.GetByTestId("typing")).ToHaveTextAsync("student20 is typing…");
+        Assert.Equal(1, eventsSent());
         await Expect(box).ToHaveValueAsync("hello");
 
         await box.PressAsync("Enter");
         await Expect(ChatBrowserActions.MessageTexts(partner)).ToHaveTextAsync(["hello"]);
         await Expect(box).ToHaveValueAsync("");
-        Assert.Equal(1, eventsSent());
+        Assert.Equal(2, eventsSent());
 
+        // A send restarts the wait: the next text typed is signalled at once, then sent.
         await box.FillAsync("by button");
         await sender.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         await Expect(ChatBrowserActions.MessageTexts(partner)).ToHaveTextAsync(["hello", "by button"]);
         await Expect(box).ToHaveValueAsync("");
-        Assert.Equal(2, eventsSent());
+        Assert.Equal(4, eventsSent());
     }
 
     [Fact]

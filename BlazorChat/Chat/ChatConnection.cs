@@ -75,6 +75,15 @@ public sealed class ChatConnection : IDisposable, IThreadPoolWorkItem
 
     public ChatSnapshot GetSnapshot() => _router.GetSnapshot(this);
 
+    /// <summary>How often a tab may say its person is typing (<see cref="ChatOptions.TypingInterval"/>); zero: never.</summary>
+    public TimeSpan TypingInterval => _router.TypingInterval;
+
+    /// <summary>Tells the partner of the chat this tab shows that its person is typing (see <see cref="ChatRouter"/>'s typing).</summary>
+    public TypingResult Typing(long conversationId) => _router.Typing(this, conversationId);
+
+    /// <summary>This tab, visible, has shown its chat up to <paramref name="upToSequence"/> (see <see cref="ChatRouter"/>'s seen marks).</summary>
+    public SeenResult MarkSeen(long conversationId, long upToSequence) => _router.MarkSeen(this, conversationId, upToSequence);
+
     /// <summary>Calls the partner of the chat this tab shows (see <see cref="ChatRouter"/>'s calls); while their call rings, answers it.</summary>
     public CallResult StartCall(long conversationId, CallKind kind) => _router.StartCall(this, conversationId, kind);
 

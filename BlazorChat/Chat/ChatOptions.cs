@@ -79,6 +79,17 @@ public sealed class ChatOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan PeopleRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How often a tab whose person is typing tells the router so (at most); the router refuses a person's signals
+    /// beyond one per interval (with a burst of two). Zero turns the typing notice off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan TypingInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the partner sees "is typing…" after the last signal: longer than <see cref="TypingInterval"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan TypingTimeout { get; set; } = TimeSpan.FromSeconds(6);
 }
 
 /// <summary>Checks <see cref="ChatOptions"/> at start-up against their <see cref="RangeAttribute"/>s (generated code); <see cref="Hosting.SettingNames{TOptions}"/> names the settings in its messages.</summary>

@@ -78,7 +78,8 @@ public readonly record struct PersonStatus(string Name, PresenceStatus Status, b
 /// <summary>One screenful of people, and how many match in all.</summary>
 public sealed record PeoplePage(IReadOnlyList<PersonStatus> People, int Matches);
 
-public sealed record ConversationSnapshot(long Id, string Partner, DateTimeOffset StartedAt, IReadOnlyList<ChatMessage> Messages);
+/// <summary>A chat as a tab opens on it; <c>PartnerSeen</c> is how far the partner has seen it, as this user may be shown it (see <see cref="MessagesSeen"/>).</summary>
+public sealed record ConversationSnapshot(long Id, string Partner, DateTimeOffset StartedAt, IReadOnlyList<ChatMessage> Messages, long PartnerSeen = 0);
 
 /// <summary>What the router holds at one moment (see <see cref="ChatRouter.GetCounts"/>).</summary>
 /// <param name="Connections">Open connections: one per tab (circuit) that opened the chat.</param>

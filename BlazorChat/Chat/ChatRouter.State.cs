@@ -35,6 +35,16 @@ public sealed partial class ChatRouter
         public TokenBucket Picks;
 
         public TokenBucket Uploads;
+
+        /// <summary>Typing signals taken (see ChatRouter.Typing.cs).</summary>
+        public TokenBucket TypingSignals;
+
+        /// <summary>Whether the partner is shown "is typing…", and until when (TimeProvider timestamp).</summary>
+        public bool Typing { get; set; }
+
+        public long TypingUntil { get; set; }
+
+        public ITimer? TypingTimer { get; set; }
     }
 
     private sealed class Conversation(long id, UserState first, UserState second, DateTimeOffset startedAt)
@@ -51,6 +61,11 @@ public sealed partial class ChatRouter
         public Queue<ChatMessage> Messages { get; } = new();
 
         public long LastSequence { get; set; }
+
+        /// <summary>The newest message each person's visible tab has shown (see ChatRouter.Seen.cs); 0: none.</summary>
+        public long FirstSeen { get; set; }
+
+        public long SecondSeen { get; set; }
 
         /// <summary>What the transcript's texts weigh (<see cref="MessageText.SizeOf"/>).</summary>
         public long Bytes { get; private set; }

@@ -394,6 +394,7 @@ public sealed partial class ChatRouter
 
             var message = new ChatMessage(++conversation.LastSequence, user.Name, clean, _time.GetUtcNow());
             conversation.Add(message, _options.TranscriptLimit, _options.TranscriptBytes);
+            TypingEndedBySendLocked(user);
 
             // The partner's tabs are handed the message first: it is theirs to receive, while the sending tab
             // has drawn it with the send (its other tabs come next; each tab's own order is all that is kept).
@@ -435,6 +436,7 @@ public sealed partial class ChatRouter
     {
         Debug.Assert(_lock.IsHeldByCurrentThread);
         EndCallsOfConversationLocked(conversation, endedBy);
+        TypingEndedWithChatLocked(conversation);
         foreach (var user in (ReadOnlySpan<UserState>)[conversation.First, conversation.Second])
         {
             user.Conversation = null;
@@ -478,7 +480,7 @@ public sealed partial class ChatRouter
         }
 
         var conversation = user.Conversation is { } c
-            ? new ConversationSnapshot(c.Id, c.PartnerOf(user).Name, c.StartedAt, [.. c.Messages])
+            ? new ConversationSnapshot(c.Id, c.PartnerOf(user).Name, c.StartedAt, [.. c.Messages], ShownSeenLocked(c, c.PartnerOf(user)))
             : null;
         return new ChatSnapshot(user.Name, user.Pick, incoming, conversation, user.PickExpiresAt);
     }

@@ -24,4 +24,7 @@ public sealed class UserAccount
 
     /// <summary>UTC ticks of the last successful sign-in; null if never.</summary>
     public long? LastSignInUtcTicks { get; set; }
+
+    /// <summary>Set by the person (account area, "Read receipts"): neither they nor their partners are shown "Seen".</summary>
+    public bool ReadReceiptsOff { get; set; }
 }

@@ -127,6 +127,8 @@ public static class BlazorChatExtensions
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<AccountAdministration>();
         services.AddHostedService<AccountsInitializer>();
+        services.AddSingleton<ReadReceiptSettings>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReadReceiptSettings>());
         services.AddHostedService<AccountChangeWatcher>();
         services.AddSingleton<DemoPasswordWarning>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoPasswordWarning>());

@@ -20,7 +20,9 @@ public sealed class ChatViewState
         Pick = snapshot.Pick;
         PickExpiresAt = snapshot.PickExpiresAt;
         IncomingRequests = new HashSet<string>(snapshot.IncomingRequests, UserNames.Comparer);
-        Conversation = snapshot.Conversation is { } c ? new ConversationView(c.Id, c.Partner, c.StartedAt, [.. c.Messages]) : null;
+        Conversation = snapshot.Conversation is { } c
+            ? new ConversationView(c.Id, c.Partner, c.StartedAt, [.. c.Messages]) { PartnerSeen = c.PartnerSeen }
+            : null;
     }
 
     public string Me { get; }
@@ -83,6 +85,14 @@ public sealed class ChatViewState
                 break;
             case MessageReceived e when Conversation is { } c && c.Id == e.ConversationId:
                 AddMessage(c, e.Message);
+                // A message from the partner ends their typing notice (the router sends no event for it).
+                c.PartnerIsTyping &= !UserNames.Equals(e.Message.Sender, c.Partner);
+                break;
+            case PartnerTyping e when Conversation is { } c && c.Id == e.ConversationId:
+                c.PartnerIsTyping = e.IsTyping;
+                break;
+            case MessagesSeen e when Conversation is { } c && c.Id == e.ConversationId:
+                c.PartnerSeen = e.UpToSequence;
                 break;
             case ChatEnded e when Conversation?.Id == e.ConversationId:
                 Conversation = null;
@@ -140,6 +150,26 @@ public sealed class ConversationView(long id, string partner, DateTimeOffset sta
 
     /// <summary>What the shown messages' texts weigh (<see cref="MessageText.SizeOf"/>).</summary>
     public long Bytes { get; private set; } = messages.Sum(m => MessageText.SizeOf(m.Text));
+
+    /// <summary>Whether the partner is typing (<see cref="BlazorChat.Chat.PartnerTyping"/>, ended by their next message).</summary>
+    public bool PartnerIsTyping { get; set; }
+
+    /// <summary>How far the partner has seen this chat (<see cref="MessagesSeen"/>): "Seen" goes under my last message up to it.</summary>
+    public long PartnerSeen { get; set; }
+
+    /// <summary>The newest message from the partner shown, which a visible tab marks seen; 0 if none.</summary>
+    public long LastFromPartner()
+    {
+        for (var i = Messages.Count - 1; i >= 0; i--)
+        {
+            if (UserNames.Equals(Messages[i].Sender, Partner))
+            {
+                return Messages[i].Sequence;
+            }
+        }
+
+        return 0;
+    }
 
     /// <summary>Adds the next message and drops the oldest beyond either bound; the newest is always kept.</summary>
     public void Add(ChatMessage message, int maxMessages, long maxBytes)
