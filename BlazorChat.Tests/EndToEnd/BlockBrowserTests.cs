@@ -44,6 +44,7 @@ public sealed class BlockBrowserTests(BrowserFixture fixture)
         await Expect(blocked.GetByTestId("allowed-notice")).ToHaveCountAsync(0);
 
         // The account menu's page lists them; Unblock there brings the standing request back, and they can pair.
+        await Comforts.ComfortsBrowserActions.OpenAccountMenuAsync(blocker);
         await blocker.GetByRole(AriaRole.Link, new() { Name = "Blocked people" }).ClickAsync();
         await Expect(blocker.Locator($"[data-blocked={blockedName}]")).ToBeVisibleAsync();
         await blocker.GetByRole(AriaRole.Button, new() { Name = $"Unblock {blockedName}" }).ClickAsync();

@@ -93,9 +93,18 @@ public sealed class ForwardedHeadersTests
 
     private static async Task<string> AuthCookieAsync(BlazorChatServer server)
     {
-        using var http = server.CreateBrowserLikeClient();
+        var cookies = new CookieContainer();
+        using var http = server.CreateBrowserLikeClient(cookies);
         http.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
         using var form = await SignInForm.OpenAsync(http);
+
+        // Behind a trusted proxy the antiforgery cookie is Secure too; this client reaches the test server on plain http
+        // (where a browser would be on https), so it hands the cookie back as a browser would.
+        foreach (var cookie in cookies.GetAllCookies().ToList())
+        {
+            cookies.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+
         using var response = await form.PostAsync("hira", "najeeb");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("BlazorChat.Auth=", StringComparison.Ordinal));
