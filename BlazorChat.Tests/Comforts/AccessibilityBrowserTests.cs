@@ -8,8 +8,9 @@ using static Microsoft.Playwright.Assertions;
 namespace BlazorChat.Tests.Comforts;
 
 /// <summary>
-/// axe-core audits every page and state a person meets (sign-in, people, a request, a chat with a file, a ringing
-/// call, the account menu, change password, not found) in the light and the dark theme: no violation may remain.
+/// axe-core audits every page and state a person meets (sign-in, people, a request, a chat with a file, typing and
+/// Seen, a ringing call, the account menu, a blocked person, change password, blocked people, privacy, not found) in
+/// the light and the dark theme: no violation may remain.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "Browser")]
@@ -47,7 +48,10 @@ public sealed class AccessibilityBrowserTests(BrowserFixture fixture)
         await asker.GetByLabel("Send a file").SetInputFilesAsync(new FilePayload { Name = "dot.png", MimeType = "image/png", Buffer = TestImages.Png });
         await Expect(asked.Locator("[data-testid=file-card][data-status=Received]")).ToHaveCountAsync(1);
         await Expect(asker.Locator("[data-testid=file-card][data-status=Sent]")).ToHaveCountAsync(1);
-        await AuditAsync(asker, "chat with a file, two panes", violations);
+        await MessageBox(asked).FillAsync("typing a reply");
+        await Expect(asker.GetByTestId("typing")).ToHaveTextAsync($"{second.Name} is typing…");
+        await Expect(asker.GetByTestId("seen")).ToBeVisibleAsync();
+        await AuditAsync(asker, "chat with a file, typing, seen, two panes", violations);
         await AuditAsync(asked, "chat with a file, phone", violations);
 
         await ComfortsBrowserActions.OpenAccountMenuAsync(asker);
@@ -63,8 +67,20 @@ public sealed class AccessibilityBrowserTests(BrowserFixture fixture)
         await Expect(asker.GetByTestId("notice")).ToBeVisibleAsync();
         await AuditAsync(asker, "people, after a chat", violations);
 
-        await asker.GotoAsync(new Uri(fixture.Server.BaseAddress, "account/password").ToString());
-        await AuditAsync(asker, "change password", violations);
+        await asker.GetByLabel("Search people").FillAsync(second.Name);
+        await asker.GetByRole(AriaRole.Button, new() { Name = $"Block {second.Name}" }).ClickAsync();
+        await Expect(asker.GetByRole(AriaRole.Button, new() { Name = $"Unblock {second.Name}" })).ToBeVisibleAsync();
+        await AuditAsync(asker, "people, someone blocked", violations);
+
+        foreach (var (path, state) in new[] { ("account/password", "change password"), ("account/blocked", "blocked people"), ("account/privacy", "privacy") })
+        {
+            await asker.GotoAsync(new Uri(fixture.Server.BaseAddress, path).ToString());
+            await AuditAsync(asker, state, violations);
+        }
+
+        await asker.GotoAsync(new Uri(fixture.Server.BaseAddress, "account/blocked").ToString());
+        await asker.GetByRole(AriaRole.Button, new() { Name = $"Unblock {second.Name}" }).ClickAsync();
+        await Expect(asker.GetByTestId("blocked-message")).ToBeVisibleAsync();
         await asker.GotoAsync(new Uri(fixture.Server.BaseAddress, "no-such-page").ToString());
         await AuditAsync(asker, "not found", violations);
 
