@@ -59,6 +59,15 @@ public sealed class MudClassesTests : ComponentTestContext
             $"""<button type="button" class="{MudClasses.IconButtonFilledPrimaryMedium}"><span class="{MudClasses.IconButtonLabel}">{StaticMarkup.Icon(Svg, MudClasses.IconMedium)}</span></button>""");
     }
 
+    [Fact]
+    public void SmallTextIconButton_IsDrawnAsMudIconButtonDrawsIt()
+    {
+        var real = Render<MudIconButton>(p => p.Add(b => b.Size, Size.Small).Add(b => b.Ripple, false).Add(b => b.Icon, Svg));
+
+        AssertSameShape(real.Find("button"),
+            $"""<button type="button" class="{MudClasses.IconButtonTextDefaultSmallNoRipple}"><span class="{MudClasses.IconButtonLabel}">{StaticMarkup.Icon(Svg, MudClasses.IconSmall)}</span></button>""");
+    }
+
     [Theory]
     [InlineData(Size.Small, MudClasses.IconSmall)]
     [InlineData(Size.Medium, MudClasses.IconMedium)]

@@ -34,6 +34,9 @@ public static class MudClasses
     /// <summary>MudIconButton, Variant.Filled, Color.Primary, Size.Medium.</summary>
     public const string IconButtonFilledPrimaryMedium = "mud-button-root mud-icon-button mud-button mud-button-filled mud-button-filled-primary mud-button-filled-size-medium mud-ripple";
 
+    /// <summary>MudIconButton, Variant.Text, Color.Default, Size.Small, no ripple.</summary>
+    public const string IconButtonTextDefaultSmallNoRipple = "mud-button-root mud-icon-button mud-icon-button-size-small";
+
     /// <summary>A MudIconButton's label, around its icon.</summary>
     public const string IconButtonLabel = "mud-icon-button-label";
 

@@ -22,11 +22,13 @@ public sealed record PersonRow(MarkupString Markup)
     private const string WithdrawButtonClass = MudClasses.ButtonOutlinedDefaultSmall;
 
     private static readonly string ChatLabel = StaticMarkup.ButtonLabel(MudBlazor.Icons.Material.Filled.Chat, "Chat").Value;
-    private const string BlockButtonClass = MudClasses.ButtonTextPrimarySmallNoRipple + " user-block";
+    private const string BlockButtonClass = MudClasses.IconButtonTextDefaultSmallNoRipple + " user-block";
     private const string UnblockButtonClass = MudClasses.ButtonOutlinedDefaultSmall;
 
     private static readonly string WithdrawLabel = StaticMarkup.ButtonLabel("Withdraw").Value;
-    private static readonly string BlockLabel = StaticMarkup.ButtonLabel("Block").Value;
+    // An icon (with the name in its label and tooltip), so that a long name keeps its room beside Chat.
+    private static readonly string BlockLabel =
+        $"<span class=\"{MudClasses.IconButtonLabel}\">{StaticMarkup.Icon(MudBlazor.Icons.Material.Filled.Block, MudClasses.IconSmall)}</span>";
     private static readonly string UnblockLabel = StaticMarkup.ButtonLabel("Unblock").Value;
 
     private static readonly ConcurrentDictionary<(string Name, PresenceStatus Status, bool WantsMe, bool Picked, bool Blocked), PersonRow> Cache = new();
@@ -87,6 +89,6 @@ public sealed record PersonRow(MarkupString Markup)
             ? $"""<button type="button" class="{WithdrawButtonClass}" aria-label="Withdraw request to {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Withdraw}">{WithdrawLabel}</button>"""
             : $"""<button type="button" class="{(wantsMe ? AnswerButtonClass : ChatButtonClass)}" aria-label="Chat with {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Chat}">{ChatLabel}</button>""";
         return new PersonRow(new MarkupString(
-            $"""<div class="user-row" data-user="{encoded}" data-status="{StatusName(status)}"><span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{encoded}</span><span class="user-status">{StatusText(status)}</span>{request}</div>{button}<button type="button" class="{BlockButtonClass}" aria-label="Block {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Block}">{BlockLabel}</button></div>"""));
+            $"""<div class="user-row" data-user="{encoded}" data-status="{StatusName(status)}"><span class="user-avatar" aria-hidden="true">{html.Encode(Initial(name))}</span><div class="user-main"><span class="user-name">{encoded}</span><span class="user-status">{StatusText(status)}</span>{request}</div>{button}<button type="button" class="{BlockButtonClass}" aria-label="Block {encoded}" title="Block {encoded}" data-person="{encoded}" data-action="{PeopleClickEventArgs.Block}">{BlockLabel}</button></div>"""));
     }
 }
