@@ -1,3 +1,4 @@
+using BlazorChat.Tests.Comforts;
 using Microsoft.Playwright;
 using static BlazorChat.Tests.EndToEnd.ChatBrowserActions;
 using static Microsoft.Playwright.Assertions;
@@ -38,7 +39,7 @@ public sealed class TypingAndSeenBrowserTests(BrowserFixture fixture)
     {
         var (sender, reader) = (BrowserFixture.Student(14), BrowserFixture.Student(15));
         await using var people = await fixture.SignInPairAsync(sender, reader);
-        await SetVisibleAsync(people.Second, false);
+        await ComfortsBrowserActions.SetHiddenAsync(people.Second, true);
 
         // The tab's word that it is hidden and its send go to the server in order: once this arrives, the server
         // knows the tab is hidden (a message arriving in the same instant as the hiding may be marked seen).
@@ -51,7 +52,7 @@ public sealed class TypingAndSeenBrowserTests(BrowserFixture fixture)
         await Expect(MessageTexts(people.First)).ToHaveTextAsync(["brb", "are you there?", "typing blind"]);
         await Expect(people.First.GetByTestId("seen")).ToHaveCountAsync(0);
 
-        await SetVisibleAsync(people.Second, true);
+        await ComfortsBrowserActions.SetHiddenAsync(people.Second, false);
 
         var seen = people.First.GetByTestId("seen");
         await Expect(seen).ToHaveTextAsync("Seen");
@@ -72,16 +73,4 @@ public sealed class TypingAndSeenBrowserTests(BrowserFixture fixture)
         await Expect(people.Second.GetByTestId("seen")).ToHaveCountAsync(0);
         await EndChatAsync(people.First);
     }
-
-    // What the browser reports when a tab goes to the background or comes back (the Page Visibility API).
-    private static Task SetVisibleAsync(IPage page, bool visible) =>
-        page.EvaluateAsync(
-            """
-            visible => {
-                Object.defineProperty(document, "visibilityState", { configurable: true, get: () => visible ? "visible" : "hidden" });
-                Object.defineProperty(document, "hidden", { configurable: true, get: () => !visible });
-                document.dispatchEvent(new Event("visibilitychange"));
-            }
-            """,
-            visible);
 }
