@@ -13,7 +13,7 @@ public sealed class ReadReceiptSettingsTests
         await database.AddUserAsync("karam", "hash");
         var karamId = (await database.ReadUserAsync("karam")).Id;
         var fixture = new RouterFixture();
-        var settings = new ReadReceiptSettings(database.Factory, fixture.Router);
+        var settings = new ReadReceiptSettings(database.Factory, fixture.Router, fixture.Silo);
         Assert.True(await settings.GetAsync(karamId, CancellationToken.None));
 
         Assert.True(await settings.SetAsync(karamId, on: false, CancellationToken.None));
@@ -24,7 +24,7 @@ public sealed class ReadReceiptSettingsTests
 
         // A restarted app: a new router learns it from the database.
         var restarted = new RouterFixture();
-        await new ReadReceiptSettings(database.Factory, restarted.Router).StartAsync(CancellationToken.None);
+        await new ReadReceiptSettings(database.Factory, restarted.Router, restarted.Silo).StartAsync(CancellationToken.None);
         Assert.False(restarted.Router.ReadReceiptsOn("karam"));
         Assert.True(restarted.Router.ReadReceiptsOn("hamza"));
     }
@@ -35,6 +35,6 @@ public sealed class ReadReceiptSettingsTests
         await using var database = await AccountsTestDatabase.CreateAsync();
         var fixture = new RouterFixture();
 
-        Assert.False(await new ReadReceiptSettings(database.Factory, fixture.Router).SetAsync(12345, on: false, CancellationToken.None));
+        Assert.False(await new ReadReceiptSettings(database.Factory, fixture.Router, fixture.Silo).SetAsync(12345, on: false, CancellationToken.None));
     }
 }

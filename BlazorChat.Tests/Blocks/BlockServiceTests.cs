@@ -21,7 +21,7 @@ public sealed class BlockServiceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private BlockService ServiceFor(RouterFixture fixture) => new(_database.Factory, fixture.Accounts, fixture.Router, fixture.Time);
+    private BlockService ServiceFor(RouterFixture fixture) => new(_database.Factory, fixture.Accounts, fixture.Router, fixture.Silo, fixture.Time);
 
     [Fact]
     public async Task Block_KeptInTheDatabase_HoldsAfterARestart_AndUnblockToo()
@@ -35,7 +35,7 @@ public sealed class BlockServiceTests : IAsyncLifetime
         var after = new RouterFixture();
         var service = ServiceFor(after);
         await service.LoadAsync(CancellationToken.None);
-        Assert.Equal(["hira", "karam"], service.BlockedBy("hamza"));
+        Assert.Equal(["hira", "karam"], await service.BlockedByAsync("hamza"));
         var (karam, _) = after.Connect("karam");
         after.Connect("hamza");
         Assert.Equal(PresenceStatus.Offline, karam.StatusOf("hamza"));

@@ -1,5 +1,5 @@
 using BlazorChat.Calls;
-using BlazorChat.Chat;
+using BlazorChat.Cluster;
 using BlazorChat.Components.Calls;
 using BlazorChat.Components.Chat;
 using BlazorChat.Tests.Chat;
@@ -18,7 +18,7 @@ public sealed class CallPanelTests : ComponentTestContext
     }
 
     // `who`'s panel (hamza is the pair's A, karam its B), its session fed by that tab's router events.
-    private IRenderedComponent<CallPanel> RenderPanel(ChatConnection connection, EventRecorder events, CallSession session, string who)
+    private IRenderedComponent<CallPanel> RenderPanel(ChatTab connection, EventRecorder events, CallSession session, string who)
     {
         foreach (var e in events.Events.OfType<CallEvent>())
         {
@@ -28,16 +28,16 @@ public sealed class CallPanelTests : ComponentTestContext
         return Render<CallPanel>(p => p.Add(c => c.Connection, connection).Add(c => c.Session, session).Add(c => c.Me, who));
     }
 
-    private static async Task<CallChanged> CallAsync(Pair pair, CallKind kind = CallKind.Video)
+    private static async Task<CallChanged> CallAsync(TabPair pair, CallKind kind = CallKind.Video)
     {
-        Assert.Equal(CallResult.Ringing, pair.A.StartCall(pair.ConversationId, kind));
+        Assert.Equal(CallResult.Ringing, await pair.A.StartCallAsync(pair.ConversationId, kind));
         return await pair.BEvents.WaitForAsync<CallChanged>();
     }
 
     [Fact]
     public async Task Incoming_ShowsTheRingDialog_AndRings_AndDeclineTellsTheCaller()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairTabsAsync("hamza", "karam");
         await CallAsync(pair);
         var cut = RenderPanel(pair.B, pair.BEvents, new CallSession(), "karam");
 
@@ -54,7 +54,7 @@ public sealed class CallPanelTests : ComponentTestContext
     [Fact]
     public async Task Outgoing_ShowsCallingWithCancel_ConnectsAtOnce_AndCancelEndsTheRing()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairTabsAsync("hamza", "karam");
         await CallAsync(pair);
         await pair.AEvents.WaitForAsync<CallChanged>();
         var cut = RenderPanel(pair.A, pair.AEvents, new CallSession(), "hamza");
@@ -69,9 +69,9 @@ public sealed class CallPanelTests : ComponentTestContext
     [Fact]
     public async Task Active_ShowsTheControls_ConnectingThenReconnecting_AndMuteToggles()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairTabsAsync("hamza", "karam");
         var ring = await CallAsync(pair, CallKind.Voice);
-        pair.B.AcceptCall(ring.CallId);
+        await pair.B.AcceptCallAsync(ring.CallId);
         await pair.BEvents.WaitForAsync<CallChanged>(c => c.Phase == CallPhase.Active);
         var cut = RenderPanel(pair.B, pair.BEvents, new CallSession(), "karam");
 
@@ -97,9 +97,9 @@ public sealed class CallPanelTests : ComponentTestContext
     [Fact]
     public async Task Active_SignalsFromTheModule_ReachThePartner_AndThePartnersReachTheModule()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairTabsAsync("hamza", "karam");
         var ring = await CallAsync(pair);
-        pair.B.AcceptCall(ring.CallId);
+        await pair.B.AcceptCallAsync(ring.CallId);
         await pair.AEvents.WaitForAsync<CallChanged>(c => c.Phase == CallPhase.Active);
         var session = new CallSession();
         var cut = RenderPanel(pair.A, pair.AEvents, session, "hamza");
@@ -115,7 +115,7 @@ public sealed class CallPanelTests : ComponentTestContext
     [Fact]
     public async Task Elsewhere_SaysTheCallIsInAnotherTab()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairTabsAsync("hamza", "karam");
         var (karamTab2, karamEvents2) = Fixture.Connect("karam");
         var ring = await CallAsync(pair);
         karamTab2.AcceptCall(ring.CallId);
@@ -132,9 +132,9 @@ public sealed class CallPanelTests : ComponentTestContext
     [Fact]
     public async Task Ended_ShowsWhatHappened_AndOwnBlockedCameraSaysWhatToAllow()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairTabsAsync("hamza", "karam");
         var ring = await CallAsync(pair);
-        pair.B.DeclineCall(ring.CallId);
+        await pair.B.DeclineCallAsync(ring.CallId);
         await pair.AEvents.WaitForAsync<CallEnded>();
 
         var cut = RenderPanel(pair.A, pair.AEvents, new CallSession(), "hamza");
@@ -151,10 +151,11 @@ public sealed class CallPanelTests : ComponentTestContext
     [Fact]
     public async Task ChatPanel_HasVoiceAndVideoCallButtons_ThatRingThePartner()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairTabsAsync("hamza", "karam");
+        var conversation = ChatViewState.From(await pair.A.GetSnapshotAsync()).Conversation!;
         var cut = Render<ChatPanel>(p => p
             .Add(c => c.Connection, pair.A)
-            .Add(c => c.Conversation, ChatViewState.From(pair.A.GetSnapshot()).Conversation!)
+            .Add(c => c.Conversation, conversation)
             .Add(c => c.Me, "hamza")
             .Add(c => c.MaxMessageLength, Router.MaxMessageLength)
             .Add(c => c.MaxMessageUnits, Router.MaxMessageUnits));

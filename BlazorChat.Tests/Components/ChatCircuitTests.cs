@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using BlazorChat.Accounts;
 using BlazorChat.Chat;
+using BlazorChat.Cluster;
 using BlazorChat.Components.Chat;
 using BlazorChat.Tests.Accounts;
 using BlazorChat.Tests.Chat;
@@ -33,7 +34,7 @@ public sealed class ChatCircuitTests
 
         var result = await circuit.ConnectAsync(_ => Task.CompletedTask);
 
-        Assert.Equal(new ConnectResult(ConnectStatus.SignedOut), result);
+        Assert.Equal(new JoinResult(ConnectStatus.SignedOut), result);
         Assert.Equal(0, _fixture.Router.ConnectionCount);
     }
 
@@ -66,7 +67,7 @@ public sealed class ChatCircuitTests
         await circuit.OnConnectionUpAsync(null!, CancellationToken.None);
         _fixture.Time.Advance(TimeSpan.FromSeconds(60));
 
-        Assert.NotNull(connection.GetSnapshot().Conversation);
+        Assert.NotNull((await connection.GetSnapshotAsync()).Conversation);
         Assert.DoesNotContain(pair.AEvents.Events, e => e is ChatEnded);
     }
 
@@ -94,7 +95,7 @@ public sealed class ChatCircuitTests
         circuit.Dispose();
         circuit.Dispose();
 
-        Assert.Equal(0, _fixture.Router.ConnectionCount);
+        await RouterFixture.UntilAsync(() => _fixture.Router.ConnectionCount == 0, "both tabs closed");
         Assert.Empty(_fixture.Router.FindInvariantViolations());
     }
 
@@ -115,8 +116,8 @@ public sealed class ChatCircuitTests
     {
         var fixture = new RouterFixture(new ChatOptions { MaxTabsPerAddress = 1 });
         var request = new DefaultHttpContext { Connection = { RemoteIpAddress = IPAddress.Parse("::ffff:192.0.2.7") } };
-        var first = new ChatCircuit(fixture.Router, new FixedAuthenticationState("hamza", "s1"), new HttpContextAccessor { HttpContext = request });
-        var second = new ChatCircuit(fixture.Router, new FixedAuthenticationState("karam", "s2"), new HttpContextAccessor { HttpContext = request });
+        var first = new ChatCircuit(fixture.Silo, new FixedAuthenticationState("hamza", "s1"), new HttpContextAccessor { HttpContext = request });
+        var second = new ChatCircuit(fixture.Silo, new FixedAuthenticationState("karam", "s2"), new HttpContextAccessor { HttpContext = request });
         await first.ConnectAsync(_ => Task.CompletedTask);
 
         // Blazor's own request is gone once the circuit runs: the address is the one read when the circuit started.
@@ -160,7 +161,7 @@ public sealed class ChatCircuitTests
 
         var result = await circuit.ConnectAsync(_ => Task.CompletedTask);
 
-        Assert.Equal(new ConnectResult(ConnectStatus.SignedOut), result);
+        Assert.Equal(new JoinResult(ConnectStatus.SignedOut), result);
         Assert.Equal(PresenceStatus.Offline, hamza.StatusOf("karam"));
         Assert.Equal(1, _fixture.Router.ConnectionCount);
         Assert.DoesNotContain(hamzaEvents.Events, e => e is PeopleChanged);
@@ -176,7 +177,7 @@ public sealed class ChatCircuitTests
 
         var connection = await ConnectAsync(NewCircuit(provider), _ => Task.CompletedTask);
 
-        Assert.Equal(PresenceStatus.Online, connection.StatusOf("karam"));
+        Assert.Equal(PresenceStatus.Online, _fixture.Router.StatusOf("karam"));
     }
 
     [Fact]
@@ -193,7 +194,7 @@ public sealed class ChatCircuitTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => circuit.OnConnectionUpAsync(null!, CancellationToken.None));
 
         await events.WaitForAsync<SignedOut>();
-        Assert.Equal(PickResult.Disconnected, connection.Pick("hira"));
+        Assert.Equal(PickResult.Disconnected, await connection.PickAsync("hira"));
         Assert.Equal(1, _fixture.Router.ConnectionCount);
         Assert.Equal(PickResult.Waiting, phone.Pick("hira"));
         Assert.Equal(ConnectStatus.SignedOut, (await circuit.ConnectAsync(_ => Task.CompletedTask)).Status);
@@ -224,7 +225,7 @@ public sealed class ChatCircuitTests
         await circuit.OnConnectionDownAsync(null!, CancellationToken.None);
         await circuit.OnConnectionUpAsync(null!, CancellationToken.None);
 
-        Assert.Equal(PickResult.Waiting, connection.Pick("hira"));
+        Assert.Equal(PickResult.Waiting, await connection.PickAsync("hira"));
     }
 
     [Fact]
@@ -241,19 +242,19 @@ public sealed class ChatCircuitTests
         Assert.Equal(0, _fixture.Router.ConnectionCount);
         Assert.Equal(PresenceStatus.Offline, _fixture.Router.StatusOf("hamza"));
         Assert.Equal(ConnectStatus.SignedOut, (await circuit.ConnectAsync(_ => Task.CompletedTask)).Status);
-        Assert.Equal(PickResult.Disconnected, connection.Pick("hira"));
+        Assert.Equal(PickResult.Disconnected, await connection.PickAsync("hira"));
     }
 
     private static AuthenticationState SignedIn(string userName, string sessionId) =>
         new(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, userName), new Claim(AccountClaims.SessionId, sessionId)], "test")));
 
     private ChatCircuit NewCircuit(AuthenticationStateProvider authenticationState, HttpContext? request = null) =>
-        new(_fixture.Router, authenticationState, new HttpContextAccessor { HttpContext = request });
+        new(_fixture.Silo, authenticationState, new HttpContextAccessor { HttpContext = request });
 
-    private static async Task<ChatConnection> ConnectAsync(ChatCircuit circuit, Func<ChatEvent, Task> onEvent)
+    private static async Task<ChatTab> ConnectAsync(ChatCircuit circuit, Func<ChatEvent, Task> onEvent)
     {
         var result = await circuit.ConnectAsync(onEvent);
-        return result.Connection ?? throw new InvalidOperationException($"Refused: {result.Status}");
+        return result.Tab ?? throw new InvalidOperationException($"Refused: {result.Status}");
     }
 
     /// <summary>Signed in when read, but the sign-in ends at once, before the reader has done anything with it.</summary>

@@ -1,4 +1,5 @@
 using BlazorChat.Chat;
+using BlazorChat.Cluster;
 using BlazorChat.Components.Chat;
 
 namespace BlazorChat.Tests.Components;
@@ -6,20 +7,27 @@ namespace BlazorChat.Tests.Components;
 public sealed class ChatPanelTests : ComponentTestContext
 {
     // hamza's panel in his chat with karam, after `messages` messages "message 1" … (even ones hamza's, odd karam's).
-    private async Task<(IRenderedComponent<ChatPanel> Cut, Tests.Chat.Pair Pair)> RenderChatAsync(int messages = 0)
+    private async Task<(IRenderedComponent<ChatPanel> Cut, Tests.Chat.PagePair Pair)> RenderChatAsync(int messages = 0)
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairPageAsync("hamza", "karam");
         for (var i = 1; i <= messages; i++)
         {
-            (i % 2 == 0 ? pair.A : pair.B).Send($"message {i}");
+            if (i % 2 == 0)
+            {
+                await pair.A.SendAsync($"message {i}");
+            }
+            else
+            {
+                pair.B.Send($"message {i}");
+            }
         }
 
-        var cut = RenderPanel(pair.A, ChatViewState.From(pair.A.GetSnapshot()).Conversation!);
+        var cut = RenderPanel(pair.A, ChatViewState.From(await pair.A.GetSnapshotAsync()).Conversation!);
         return (cut, pair);
     }
 
     // hamza's panel for the conversation, with the router's limits, as ChatPage draws it.
-    private IRenderedComponent<ChatPanel> RenderPanel(ChatConnection connection, ConversationView conversation, TimeZoneInfo? timeZone = null) =>
+    private IRenderedComponent<ChatPanel> RenderPanel(ChatTab connection, ConversationView conversation, TimeZoneInfo? timeZone = null) =>
         Render<ChatPanel>(p => p
             .Add(c => c.Connection, connection)
             .Add(c => c.Conversation, conversation)
@@ -122,7 +130,7 @@ public sealed class ChatPanelTests : ComponentTestContext
     {
         var (cut, pair) = await RenderChatAsync();
 
-        cut.FindAll("button").Single(b => b.TextContent.Contains("End chat", StringComparison.Ordinal)).Click();
+        await cut.FindAll("button").Single(b => b.TextContent.Contains("End chat", StringComparison.Ordinal)).ClickAsync(new());
 
         var ended = await pair.BEvents.WaitForAsync<ChatEnded>();
         Assert.Equal("hamza", ended.EndedBy);
@@ -133,7 +141,7 @@ public sealed class ChatPanelTests : ComponentTestContext
     {
         var (_, pair) = await RenderChatAsync();
         pair.B.Send("مرحبا");
-        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
+        var conversation = ChatViewState.From(await pair.A.GetSnapshotAsync()).Conversation!;
 
         var cut = RenderPanel(pair.A, conversation, TimeZoneInfo.FindSystemTimeZoneById("Asia/Karachi"));
 
@@ -157,7 +165,7 @@ public sealed class ChatPanelTests : ComponentTestContext
     {
         var (_, pair) = await RenderChatAsync();
         pair.B.Send(text);
-        var conversation = ChatViewState.From(pair.A.GetSnapshot()).Conversation!;
+        var conversation = ChatViewState.From(await pair.A.GetSnapshotAsync()).Conversation!;
 
         var cut = RenderPanel(pair.A, conversation);
 
@@ -187,13 +195,13 @@ public sealed class ChatPanelTests : ComponentTestContext
     [Fact]
     public async Task LongChatOfLongMessages_DrawsAQuarterMebibyteOfTextAtATime()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairPageAsync("hamza", "karam");
         for (var i = 1; i <= 50; i++)
         {
             pair.B.Send(i.ToString("00", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 3_998)); // 8,000 bytes
         }
 
-        var cut = RenderPanel(pair.A, ChatViewState.From(pair.A.GetSnapshot()).Conversation!);
+        var cut = RenderPanel(pair.A, ChatViewState.From(await pair.A.GetSnapshotAsync()).Conversation!);
 
         // 262,144 bytes hold 32 such messages, fewer than the hundred a step draws of short ones.
         var shown = cut.FindAll("[data-testid=message] .message-text").Select(m => m.TextContent[..2]).ToList();

@@ -13,7 +13,7 @@ public sealed class ChatTypingAndSeenTests : ComponentTestContext
         JSInterop.Setup<bool>("blazorChat.watchVisibility", _ => true).SetResult(visible);
         var (karam, karamEvents) = Fixture.Connect("karam");
         karam.Pick("hamza");
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
         await cut.ClickPeopleButtonAsync("Chat with karam");
         var started = await karamEvents.WaitForAsync<ChatStarted>();
         cut.WaitForAssertion(() => Assert.Equal("karam", cut.Find("[data-testid=chat-partner]").TextContent));

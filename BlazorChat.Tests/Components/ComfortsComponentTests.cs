@@ -1,4 +1,3 @@
-using BlazorChat.Components.Chat;
 using BlazorChat.Components.Comforts;
 using BlazorChat.Components.Layout;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +12,7 @@ public sealed class ComfortsComponentTests : ComponentTestContext
     {
         var (karam, _) = Fixture.Connect("karam");
         karam.Pick("hamza");
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
 
         await cut.ClickPeopleButtonAsync("Chat with karam");
 
@@ -27,7 +26,7 @@ public sealed class ComfortsComponentTests : ComponentTestContext
     [Fact]
     public void WithoutAChat_OnlyTheListIsShown()
     {
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
 
         var layout = cut.Find("[data-testid=chat-layout]");
         Assert.DoesNotContain("has-chat", layout.ClassList);
@@ -40,7 +39,7 @@ public sealed class ComfortsComponentTests : ComponentTestContext
     {
         var (karam, _) = Fixture.Connect("karam");
         karam.Pick("hamza");
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
         await cut.ClickPeopleButtonAsync("Chat with karam");
         cut.WaitForElement(".chat-panel");
         Assert.Equal("offline", cut.Find("[data-user=zara] .user-status").TextContent);

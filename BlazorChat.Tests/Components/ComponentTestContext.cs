@@ -29,12 +29,13 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton(Fixture.Accounts);
         Services.AddSingleton(Fixture.Router);
+        Services.AddSingleton(_ => Fixture.Silo);
         Services.AddSingleton<TimeProvider>(Fixture.Time);
         Services.AddSingleton(new BlazorChat.Calls.IceServers(Microsoft.Extensions.Options.Options.Create(new BlazorChat.Calls.CallOptions()), Fixture.Time));
         Services.AddScoped<ChatCircuit>();
 
         // Blocking writes to a database: a test that blocks sets BlockDatabase to a migrated one before rendering.
-        Services.AddSingleton(_ => new BlazorChat.Blocks.BlockService(BlockDatabase, Fixture.Accounts, Fixture.Router, Fixture.Time));
+        Services.AddSingleton(_ => new BlazorChat.Blocks.BlockService(BlockDatabase, Fixture.Accounts, Fixture.Router, Fixture.Silo, Fixture.Time));
         Services.AddSingleton<Microsoft.AspNetCore.Components.Forms.AntiforgeryStateProvider>(new FixedAntiforgeryState());
         Services.AddSingleton<Microsoft.AspNetCore.Http.IHttpContextAccessor>(new Microsoft.AspNetCore.Http.HttpContextAccessor());
         Authorization = AddAuthorization();
@@ -55,6 +56,14 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected BunitAuthorizationContext Authorization { get; }
 
+    /// <summary>Renders the chat page and waits until it has joined the chat through the lobby and read the people (or was refused).</summary>
+    protected IRenderedComponent<ChatPage> RenderChatPage()
+    {
+        var cut = Render<ChatPage>();
+        cut.WaitForState(() => cut.Instance.IsSettled);
+        return cut;
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
@@ -64,12 +73,22 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 public static class PeopleListClicks
 {
     /// <summary>Clicks the people list's button with this aria-label (a row's) or, failing that, this text.</summary>
+    /// <remarks>A page reads the list from the lobby after it renders: this waits (bUnit's timeout) for the button to be drawn.</remarks>
     public static Task ClickPeopleButtonAsync<T>(this IRenderedComponent<T> cut, string label)
-        where T : IComponent =>
-        ClickAsync(
-            cut.FindAll(".users-panel button").FirstOrDefault(b => b.GetAttribute("aria-label") == label || b.TextContent == label)
-                ?? throw new InvalidOperationException($"No button '{label}' in the people list."),
-            cut.Find(".users-panel"));
+        where T : IComponent
+    {
+        AngleSharp.Dom.IElement? button = null;
+        try
+        {
+            cut.WaitForState(() => (button = cut.FindAll(".users-panel button").FirstOrDefault(b => b.GetAttribute("aria-label") == label || b.TextContent == label)) is not null);
+        }
+        catch (Bunit.Extensions.WaitForHelpers.WaitForFailedException)
+        {
+            throw new InvalidOperationException($"No button '{label}' in the people list.");
+        }
+
+        return ClickAsync(button!, cut.Find(".users-panel"));
+    }
 
     private static Task ClickAsync(AngleSharp.Dom.IElement button, AngleSharp.Dom.IElement list) =>
         list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs

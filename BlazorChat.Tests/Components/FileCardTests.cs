@@ -74,7 +74,7 @@ public sealed class FileCardTests : ComponentTestContext
     [Fact]
     public async Task ChatFiles_RefusesTooLargeAtOnce_ThenFollowsAnUploadToSent_AndShowsThePartnersFiles()
     {
-        var pair = await Fixture.PairAsync("hamza", "karam");
+        var pair = await Fixture.PairTabsAsync("hamza", "karam");
         var cut = Render<ChatFiles>(p => p.Add(c => c.Connection, pair.A).Add(c => c.ConversationId, pair.ConversationId).Add(c => c.Me, "hamza"));
 
         var accepted = await cut.InvokeAsync(() => cut.Instance.Choose(

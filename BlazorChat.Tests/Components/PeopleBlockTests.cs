@@ -1,4 +1,3 @@
-using BlazorChat.Components.Chat;
 using BlazorChat.Tests.Accounts;
 using BlazorChat.Tests.Chat;
 
@@ -24,7 +23,7 @@ public sealed class PeopleBlockTests : ComponentTestContext
     {
         await using var database = await UseDatabaseAsync();
         Fixture.Connect("karam");
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
 
         await cut.ClickPeopleButtonAsync("Block karam");
 
@@ -47,7 +46,7 @@ public sealed class PeopleBlockTests : ComponentTestContext
     {
         await using var database = await UseDatabaseAsync();
         var (karam, _) = Fixture.Connect("karam");
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
         karam.Pick("hamza");
         cut.WaitForElement("[data-user=karam] [data-testid=wants-to-chat]");
 
@@ -63,7 +62,7 @@ public sealed class PeopleBlockTests : ComponentTestContext
         Router.LoadBlocks([("karam", "hamza")]);
         Fixture.Connect("karam");
 
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
 
         Assert.Equal("offline", cut.Find("[data-user=karam] .user-status").TextContent);
         Assert.Single(cut.FindAll("[aria-label='Chat with karam']"));

@@ -1,5 +1,4 @@
 using BlazorChat.Chat;
-using BlazorChat.Components.Chat;
 using BlazorChat.Components.Users;
 
 namespace BlazorChat.Tests.Components;
@@ -24,7 +23,7 @@ public sealed class PickCountdownTests : ComponentTestContext
     public async Task Waiting_ShowsTheMinutesLeft_CountsDown_AndTellsWhenTheRequestLapsed()
     {
         var (_, karamEvents) = Fixture.Connect("karam");
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
         await cut.ClickPeopleButtonAsync("Chat with karam");
         cut.WaitForAssertion(() => Assert.Equal(" · expires in 10 min", cut.Find("[data-testid=pick-expiry]").TextContent));
 
@@ -43,7 +42,7 @@ public sealed class PickCountdownTests : ComponentTestContext
     public async Task TheOnePicked_SeesTheRequestGoWhenItLapses()
     {
         var (karam, _) = Fixture.Connect("karam");
-        var cut = Render<ChatPage>();
+        var cut = RenderChatPage();
         karam.Pick("hamza");
         cut.WaitForElement("[data-user=karam] [data-testid=wants-to-chat]");
 

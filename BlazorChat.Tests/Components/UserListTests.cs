@@ -1,4 +1,5 @@
 using BlazorChat.Chat;
+using BlazorChat.Cluster;
 using BlazorChat.Components.Chat;
 using BlazorChat.Components.Users;
 
@@ -6,13 +7,23 @@ namespace BlazorChat.Tests.Components;
 
 public sealed class UserListTests : ComponentTestContext
 {
-    private IRenderedComponent<UserList> RenderFor(ChatConnection connection) =>
-        Render<UserList>(p => p
-            .Add(c => c.Connection, connection)
-            .Add(c => c.State, ChatViewState.From(connection.GetSnapshot())));
+    // The list as ChatPage draws it for the tab, once it has read the people.
+    private IRenderedComponent<UserList> RenderFor(ChatTab tab) =>
+        RenderFor(tab, ChatViewState.From(tab.GetSnapshotAsync().GetAwaiter().GetResult()));
+
+    private IRenderedComponent<UserList> RenderFor(ChatTab tab, ChatViewState state)
+    {
+        var cut = Render<UserList>(p => p
+            .Add(c => c.Connection, tab)
+            .Add(c => c.State, state));
+        cut.WaitForState(() => cut.Instance.IsLoaded);
+        return cut;
+    }
+
+    private async Task<ChatTab> HamzaAsync() => (await Fixture.JoinAsync("hamza")).Tab;
 
     [Fact]
-    public void Render_ShowsEachOtherUsersStatus()
+    public async Task Render_ShowsEachOtherUsersStatus()
     {
         Fixture.Connect("karam");
         var (rushna, _) = Fixture.Connect("rushna");
@@ -21,7 +32,7 @@ public sealed class UserListTests : ComponentTestContext
         hira.Pick("karam");
         var (karam2, _) = Fixture.Connect("karam");
         karam2.Pick("hira");
-        var (hamza, _) = Fixture.Connect("hamza");
+        var hamza = await HamzaAsync();
 
         var cut = RenderFor(hamza);
 
@@ -34,11 +45,11 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
-    public void Render_OrdersRequestsFirstThenOnlineThenOffline()
+    public async Task Render_OrdersRequestsFirstThenOnlineThenOffline()
     {
         var (zara, _) = Fixture.Connect("zara");
         Fixture.Connect("rushna");
-        var (hamza, _) = Fixture.Connect("hamza");
+        var hamza = await HamzaAsync();
         zara.Pick("hamza");
 
         var cut = RenderFor(hamza);
@@ -49,19 +60,19 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     // hamza's list among student01 … student20: enough people for the search box.
-    private IRenderedComponent<UserList> RenderForHamzaAmongTwentyStudents()
+    private async Task<IRenderedComponent<UserList>> RenderForHamzaAmongTwentyStudentsAsync()
     {
         string[] many = [.. Enumerable.Range(1, 20).Select(i => $"student{i:00}"), "hamza"];
         var fixture = new Tests.Chat.RouterFixture(users: many);
-        return RenderFor(fixture.Router.Connect("hamza", _ => Task.CompletedTask));
+        return RenderFor((await fixture.JoinAsync("hamza")).Tab);
     }
 
     [Fact]
-    public void Render_WithManyUsers_OffersASearchThatFilters()
+    public async Task Render_WithManyUsers_OffersASearchThatFilters()
     {
-        var cut = RenderForHamzaAmongTwentyStudents();
+        var cut = await RenderForHamzaAmongTwentyStudentsAsync();
 
-        cut.Find("input").Input("student1");
+        await cut.Find("input").InputAsync(new ChangeEventArgs { Value = "student1" });
 
         Assert.Equal(
             ["student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19"],
@@ -69,12 +80,12 @@ public sealed class UserListTests : ComponentTestContext
     }
 
     [Fact]
-    public void Search_ForgedLongerThanAnyName_IsCutToANamesLengthAndNeverDrawnBack()
+    public async Task Search_ForgedLongerThanAnyName_IsCutToANamesLengthAndNeverDrawnBack()
     {
-        var cut = RenderForHamzaAmongTwentyStudents();
+        var cut = await RenderForHamzaAmongTwentyStudentsAsync();
 
         // The box's maxlength holds a browser to 32 characters; a raw client sends what it likes.
-        cut.Find("input").Input("student1" + new string('x', 60_000));
+        await cut.Find("input").InputAsync(new ChangeEventArgs { Value = "student1" + new string('x', 60_000) });
 
         var kept = "student1" + new string('x', Data.UserNameRules.MaxLength - 8);
         Assert.Equal(kept, cut.Find("input").GetAttribute("value"));
@@ -86,13 +97,13 @@ public sealed class UserListTests : ComponentTestContext
     public async Task ClickChat_PicksThatUser()
     {
         var (_, karamEvents) = Fixture.Connect("karam");
-        var (hamza, _) = Fixture.Connect("hamza");
+        var hamza = await HamzaAsync();
         var cut = RenderFor(hamza);
 
         await cut.ClickPeopleButtonAsync("Chat with karam");
 
         Assert.Equal("hamza", (await karamEvents.WaitForAsync<ChatRequestReceived>()).From);
-        Assert.Equal("karam", hamza.GetSnapshot().Pick);
+        Assert.Equal("karam", (await hamza.GetSnapshotAsync()).Pick);
     }
 
     [Fact]
@@ -100,78 +111,76 @@ public sealed class UserListTests : ComponentTestContext
     {
         // The browser says which person a click was for; a forged click is no more than a name typed into search.
         var (karam, _) = Fixture.Connect("karam");
-        var (hamza, _) = Fixture.Connect("hamza");
+        var hamza = await HamzaAsync();
         var cut = RenderFor(hamza);
         var list = cut.Find(".users-panel");
 
         await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = new string('k', 10_000), Action = PeopleClickEventArgs.Chat });
         await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = "karam", Action = "delete-account" });
         await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = null, Action = null });
-        Assert.Null(hamza.GetSnapshot().Pick);
+        Assert.Null((await hamza.GetSnapshotAsync()).Pick);
         Assert.Empty(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars); // not even looked up
 
         await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = "nobody-here", Action = PeopleClickEventArgs.Chat });
-        Assert.Null(hamza.GetSnapshot().Pick);
+        Assert.Null((await hamza.GetSnapshotAsync()).Pick);
         Assert.Contains(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars, s => s.Message == "There is no account named nobody-here.");
 
         await list.TriggerEventAsync("onpeopleclick", new PeopleClickEventArgs { Person = "KARAM", Action = PeopleClickEventArgs.Chat });
-        Assert.Equal("karam", hamza.GetSnapshot().Pick, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal("karam", (await hamza.GetSnapshotAsync()).Pick, StringComparer.OrdinalIgnoreCase);
         Assert.Equal("hamza", karam.GetSnapshot().IncomingRequests.Single(), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
-    public void Render_WhileWaiting_ShowsWaitingAndAWithdrawButton()
+    public async Task Render_WhileWaiting_ShowsWaitingAndAWithdrawButton()
     {
-        var (hamza, _) = Fixture.Connect("hamza");
-        hamza.Pick("karam");
+        var hamza = await HamzaAsync();
+        await hamza.PickAsync("karam");
 
         var cut = RenderFor(hamza);
-        cut.Find("[data-testid=waiting] button").Click();
+        await cut.Find("[data-testid=waiting] button").ClickAsync(new MouseEventArgs());
 
         Assert.Contains("waiting for karam", cut.Find("[data-testid=waiting]").TextContent, StringComparison.Ordinal);
-        Assert.Null(hamza.GetSnapshot().Pick);
+        Assert.Null((await hamza.GetSnapshotAsync()).Pick);
     }
 
     [Fact]
     public async Task Withdraw_InATabThatStillShowsAnOlderRequest_LeavesTheNewerPickFromAnotherTab()
     {
-        var (hamza, _) = Fixture.Connect("hamza");
+        var hamza = await HamzaAsync();
         var (otherTab, _) = Fixture.Connect("hamza");
-        hamza.Pick("karam");
+        await hamza.PickAsync("karam");
         var cut = RenderFor(hamza);
         otherTab.Pick("hira");
 
-        cut.Find("[data-testid=waiting] button").Click();
+        await cut.Find("[data-testid=waiting] button").ClickAsync(new MouseEventArgs());
         await cut.ClickPeopleButtonAsync("Withdraw request to karam");
 
-        Assert.Equal("hira", hamza.GetSnapshot().Pick);
+        Assert.Equal("hira", (await hamza.GetSnapshotAsync()).Pick);
     }
 
     [Fact]
     public async Task Pick_FasterThanTheLimit_SaysSoAndKeepsTheRequest()
     {
         Fixture.Options.MaxPicksPerMinute = 1;
-        var (hamza, _) = Fixture.Connect("hamza");
+        var hamza = await HamzaAsync();
         var cut = RenderFor(hamza);
         await cut.ClickPeopleButtonAsync("Chat with karam");
 
         await cut.ClickPeopleButtonAsync("Chat with hira");
 
-        Assert.Equal("karam", hamza.GetSnapshot().Pick);
+        Assert.Equal("karam", (await hamza.GetSnapshotAsync()).Pick);
         Assert.Contains(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars,
             s => s.Message == "You are changing requests very fast. Wait a moment, then try again.");
     }
 
     [Fact]
-    public void Render_MarkupInAUserName_IsShownAsText()
+    public async Task Render_MarkupInAUserName_IsShownAsText()
     {
         const string name = "<img src=x onerror=alert(1)>";
         var fixture = new Tests.Chat.RouterFixture(users: ["hamza", name]);
-        var hamza = fixture.Router.Connect("hamza", _ => Task.CompletedTask);
+        var (hamza, _) = await fixture.JoinAsync("hamza");
 
-        var cut = Render<UserList>(p => p
-            .Add(c => c.Connection, hamza)
-            .Add(c => c.State, ChatViewState.From(hamza.Initial)));
+        var cut = RenderFor(hamza, ChatViewState.From(hamza.Initial));
 
         Assert.Equal(name, cut.Find(".user-name").TextContent);
         Assert.Empty(cut.FindAll(".user-list img"));
@@ -182,12 +191,10 @@ public sealed class UserListTests : ComponentTestContext
     {
         string[] campus = [.. Enumerable.Range(0, 1000).Select(i => $"person{i:0000}")];
         var fixture = new Tests.Chat.RouterFixture(users: campus);
-        var me = fixture.Router.Connect("person0000", _ => Task.CompletedTask);
+        var (me, _) = await fixture.JoinAsync("person0000");
         fixture.Router.Connect("person0999", _ => Task.CompletedTask);
 
-        var cut = Render<UserList>(p => p
-            .Add(c => c.Connection, me)
-            .Add(c => c.State, ChatViewState.From(me.Initial)));
+        var cut = RenderFor(me, ChatViewState.From(me.Initial));
 
         var rows = cut.FindAll(".user-row").Select(r => r.GetAttribute("data-user")).ToList();
         Assert.Equal(UserList.PageSize, rows.Count);
@@ -199,11 +206,11 @@ public sealed class UserListTests : ComponentTestContext
         Assert.Equal(2 * UserList.PageSize, cut.FindAll(".user-row").Count);
         Assert.Equal("Showing 40 of 999. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
 
-        cut.Find("input").Input("person05");
+        await cut.Find("input").InputAsync(new ChangeEventArgs { Value = "person05" });
 
         Assert.Equal(2 * UserList.PageSize, cut.FindAll(".user-row").Count);
         Assert.Equal("Showing 40 of 100. Search to find someone else.", cut.Find("[data-testid=more-people]").TextContent.Trim());
-        cut.Find("input").Input("person0555");
+        await cut.Find("input").InputAsync(new ChangeEventArgs { Value = "person0555" });
         Assert.Equal(["person0555"], cut.FindAll(".user-row").Select(r => r.GetAttribute("data-user")));
         Assert.Empty(cut.FindAll("[data-testid=more-people]"));
     }
@@ -211,16 +218,16 @@ public sealed class UserListTests : ComponentTestContext
     [Fact]
     public async Task RefreshPeople_RendersWhenTheListChangedAndNotOtherwise()
     {
-        var (hamza, _) = Fixture.Connect("hamza");
+        var hamza = await HamzaAsync();
         var cut = RenderFor(hamza);
         Assert.Equal("offline", cut.Find("[data-user=karam] .user-status").TextContent);
         var renders = cut.RenderCount;
 
-        await cut.InvokeAsync(() => cut.Instance.RefreshPeople());
+        await cut.InvokeAsync(() => cut.Instance.RefreshPeopleAsync());
         Assert.Equal(renders, cut.RenderCount);
 
         Fixture.Connect("karam");
-        await cut.InvokeAsync(() => cut.Instance.RefreshPeople());
+        await cut.InvokeAsync(() => cut.Instance.RefreshPeopleAsync());
 
         Assert.True(cut.RenderCount > renders, "the list did not render after someone came online");
         Assert.Equal("online", cut.Find("[data-user=karam] .user-status").TextContent);

@@ -1,4 +1,4 @@
-using BlazorChat.Chat;
+using BlazorChat.Cluster;
 using BlazorChat.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +13,7 @@ namespace BlazorChat.Accounts;
 public sealed partial class AccountChangeWatcher(
     IDbContextFactory<BlazorChatDbContext> dbFactory,
     AccountDirectory directory,
-    ChatRouter router,
+    ChatSilo chat,
     TimeProvider time,
     ILogger<AccountChangeWatcher> logger) : BackgroundService
 {
@@ -51,7 +51,7 @@ public sealed partial class AccountChangeWatcher(
             .ToListAsync(cancellationToken);
         foreach (var session in ended)
         {
-            if (router.SignOutSessionIfOpen(session.UserName, session.Id))
+            if (await chat.SignOutSessionIfOpenAsync(session.UserName, session.Id))
             {
                 LogSignedOutElsewhere(logger, session.UserName);
             }

@@ -1,4 +1,3 @@
-using BlazorChat.Chat;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -12,7 +11,7 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // Signing in is the form on the SignIn page (static server rendering); signing out is this POST.
-        endpoints.MapPost(SignOutPath, async Task<IResult> (HttpContext context, ChatRouter router, SignInSessions sessions, IAntiforgery antiforgery) =>
+        endpoints.MapPost(SignOutPath, async Task<IResult> (HttpContext context, Cluster.ChatSilo chat, SignInSessions sessions, IAntiforgery antiforgery) =>
         {
             // The antiforgery middleware only records its verdict for an endpoint that binds no form.
             if (!await antiforgery.IsRequestValidAsync(context))
@@ -26,7 +25,7 @@ public static class AccountEndpoints
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             if (user.Identity is { IsAuthenticated: true, Name: { } name })
             {
-                router.SignOut(name, sessionId);
+                await chat.SignOutAsync(name, sessionId);
             }
 
             return TypedResults.LocalRedirect("~/signin");

@@ -7,9 +7,9 @@ namespace BlazorChat.Accounts;
 /// <summary>
 /// Each person's read receipts (on unless they turned them off in the account area): kept in the database and told to
 /// the router, which shows "Seen" in a chat only while both have them on. Loaded into the router at start, after the
-/// accounts (registered after <see cref="AccountsInitializer"/>).
+/// accounts (registered after <see cref="AccountsInitializer"/>); a change is told to the chat's router through the lobby.
 /// </summary>
-public sealed class ReadReceiptSettings(IDbContextFactory<BlazorChatDbContext> dbFactory, ChatRouter router) : IHostedService
+public sealed class ReadReceiptSettings(IDbContextFactory<BlazorChatDbContext> dbFactory, ChatRouter router, Cluster.ChatSilo chat) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed class ReadReceiptSettings(IDbContextFactory<BlazorChatDbContext> d
         }
 
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.ReadReceiptsOff, !on), cancellationToken);
-        router.SetReadReceipts(name, on);
+        await chat.SetReadReceiptsAsync(name, on);
         return true;
     }
 }

@@ -6,10 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorChat.Blocks;
 
 /// <summary>
-/// Blocking and unblocking: checks the names and the limits, writes the database, then tells the router, which holds
-/// the blocks every check reads. Changes are made one at a time, so the database and the router always agree.
+/// Blocking and unblocking: checks the names and the limits, writes the database, then tells the chat's router (through
+/// the lobby, wherever in the cluster it runs), which holds the blocks every check reads. This instance makes changes
+/// one at a time, so the database and the router agree. At start, the blocks are loaded into this instance's router.
 /// </summary>
-public sealed class BlockService(IDbContextFactory<BlazorChatDbContext> dbFactory, AccountDirectory accounts, ChatRouter router, TimeProvider time)
+public sealed class BlockService(
+    IDbContextFactory<BlazorChatDbContext> dbFactory, AccountDirectory accounts, ChatRouter router, Cluster.ChatSilo chat, TimeProvider time)
 {
     private readonly SemaphoreSlim _changes = new(1, 1);
 
@@ -25,7 +27,7 @@ public sealed class BlockService(IDbContextFactory<BlazorChatDbContext> dbFactor
         ChangeAsync(me, person, block: false, cancellationToken);
 
     /// <summary>The people <paramref name="me"/> has blocked, in display order (from the router, which holds them all).</summary>
-    public IReadOnlyList<string> BlockedBy(string me) => router.BlockedBy(me);
+    public Task<IReadOnlyList<string>> BlockedByAsync(string me) => chat.BlockedByAsync(me);
 
     /// <summary>Gives the router every block kept in the database. Run at start, before anyone connects.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -51,7 +53,7 @@ public sealed class BlockService(IDbContextFactory<BlazorChatDbContext> dbFactor
         await _changes.WaitAsync(cancellationToken);
         try
         {
-            var reserved = router.ReserveBlockChange(blocker, blocked, block);
+            var reserved = await chat.ReserveBlockChangeAsync(blocker, blocked, block);
             if (reserved != BlockResult.Done)
             {
                 return reserved;
@@ -59,14 +61,7 @@ public sealed class BlockService(IDbContextFactory<BlazorChatDbContext> dbFactor
 
             // Not cancelled once begun: the router must hear of every change the database made.
             await WriteAsync(blocker, blocked, block);
-            if (block)
-            {
-                router.ApplyBlock(blocker, blocked);
-            }
-            else
-            {
-                router.ApplyUnblock(blocker, blocked);
-            }
+            await chat.ApplyBlockChangeAsync(blocker, blocked, block);
 
             return BlockResult.Done;
         }

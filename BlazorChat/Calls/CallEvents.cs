@@ -2,6 +2,7 @@ using BlazorChat.Chat;
 
 namespace BlazorChat.Calls;
 
+[GenerateSerializer]
 public enum CallKind
 {
     Voice,
@@ -9,6 +10,7 @@ public enum CallKind
 }
 
 /// <summary>How one tab takes part in a call: each tab of the two people is told its own phase.</summary>
+[GenerateSerializer]
 public enum CallPhase
 {
     /// <summary>This tab placed the call and waits for an answer ("Calling karam…").</summary>
@@ -25,6 +27,7 @@ public enum CallPhase
 }
 
 /// <summary>Why a call ended (after the Matrix VoIP module's hang-up reasons).</summary>
+[GenerateSerializer]
 public enum CallEndReason
 {
     /// <summary>One side pressed "Hang up".</summary>
@@ -53,6 +56,7 @@ public enum CallEndReason
 }
 
 /// <summary>What a signalling message carries; its payload is opaque to the server.</summary>
+[GenerateSerializer]
 public enum CallSignalKind
 {
     /// <summary>An SDP offer or answer (RTCSessionDescription as JSON).</summary>
@@ -66,29 +70,24 @@ public enum CallSignalKind
 }
 
 /// <summary>Every call event: a chat page hands these to its call view rather than to the chat.</summary>
+[GenerateSerializer, Immutable]
 public abstract record CallEvent : ChatEvent
 {
-    public abstract long CallId { get; }
+    public abstract long CallId { get; init; }
 }
 
 /// <summary>A call rang, was answered, or moved to another tab: this tab's <paramref name="Phase"/> in it.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CallChanged(
     long ConversationId, long CallId, CallKind Kind, string Caller, string Callee, CallPhase Phase, DateTimeOffset? AcceptedAt)
-    : CallEvent
-{
-    public override long CallId { get; } = CallId;
-}
+    : CallEvent;
 
 /// <summary>The call is over for both; <paramref name="Duration"/> is how long it ran from the answer (null: never answered).</summary>
+[GenerateSerializer, Immutable]
 public sealed record CallEnded(
     long ConversationId, long CallId, CallKind Kind, string Caller, string Callee, CallEndReason Reason, string EndedBy, TimeSpan? Duration)
-    : CallEvent
-{
-    public override long CallId { get; } = CallId;
-}
+    : CallEvent;
 
 /// <summary>Signalling from the other end of the call, for this tab's peer connection only.</summary>
-public sealed record CallSignalReceived(long CallId, CallSignalKind Kind, string Payload) : CallEvent
-{
-    public override long CallId { get; } = CallId;
-}
+[GenerateSerializer, Immutable]
+public sealed record CallSignalReceived(long CallId, CallSignalKind Kind, string Payload) : CallEvent;

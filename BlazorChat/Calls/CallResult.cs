@@ -1,6 +1,7 @@
 namespace BlazorChat.Calls;
 
 /// <summary>What the router did with a tab's call action.</summary>
+[GenerateSerializer]
 public enum CallResult
 {
     /// <summary>The call was placed: the partner's tabs ring.</summary>

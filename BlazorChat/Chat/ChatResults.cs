@@ -1,5 +1,6 @@
 namespace BlazorChat.Chat;
 
+[GenerateSerializer]
 public enum PickResult
 {
     /// <summary>The pick stands; the peer has not picked back yet.</summary>
@@ -22,6 +23,7 @@ public enum PickResult
     Disconnected,
 }
 
+[GenerateSerializer]
 public enum ConnectStatus
 {
     Connected,
@@ -39,6 +41,7 @@ public enum ConnectStatus
 /// <summary>What opening a tab's connection gave: the connection, or why there is none.</summary>
 public readonly record struct ConnectResult(ConnectStatus Status, ChatConnection? Connection = null);
 
+[GenerateSerializer]
 public enum SendStatus
 {
     Delivered,
@@ -59,9 +62,11 @@ public enum SendStatus
     Disconnected,
 }
 
+[GenerateSerializer, Immutable]
 public readonly record struct SendResult(SendStatus Status, ChatMessage? Message = null);
 
 /// <summary>What one user sees right now. Taken atomically when a connection opens.</summary>
+[GenerateSerializer, Immutable]
 public sealed record ChatSnapshot(
     string UserName,
     string? Pick,
@@ -73,12 +78,15 @@ public sealed record ChatSnapshot(
 /// <param name="Name">The account's name as stored.</param>
 /// <param name="Status">Their status as the viewer sees it (offline when a block stands between them).</param>
 /// <param name="Blocked">The viewer has blocked them (shown offline, with "Unblock").</param>
+[GenerateSerializer, Immutable]
 public readonly record struct PersonStatus(string Name, PresenceStatus Status, bool Blocked = false);
 
 /// <summary>One screenful of people, and how many match in all.</summary>
+[GenerateSerializer, Immutable]
 public sealed record PeoplePage(IReadOnlyList<PersonStatus> People, int Matches);
 
 /// <summary>A chat as a tab opens on it; <c>PartnerSeen</c> is how far the partner has seen it, as this user may be shown it (see <see cref="MessagesSeen"/>).</summary>
+[GenerateSerializer, Immutable]
 public sealed record ConversationSnapshot(long Id, string Partner, DateTimeOffset StartedAt, IReadOnlyList<ChatMessage> Messages, long PartnerSeen = 0);
 
 /// <summary>What the router holds at one moment (see <see cref="ChatRouter.GetCounts"/>).</summary>
@@ -88,5 +96,6 @@ public sealed record ConversationSnapshot(long Id, string Partner, DateTimeOffse
 /// <param name="ReachableUsers">Users with at least one tab whose browser is connected right now.</param>
 /// <param name="Conversations">Chats in progress.</param>
 /// <param name="WaitingUsers">Users with a standing pick who are not chatting.</param>
+[GenerateSerializer, Immutable]
 public readonly record struct RouterCounts(
     int Connections, int TrackedUsers, int OnlineUsers, int ReachableUsers, int Conversations, int WaitingUsers);

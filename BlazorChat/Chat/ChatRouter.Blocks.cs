@@ -281,6 +281,7 @@ public sealed partial class ChatRouter
 }
 
 /// <summary>What asking to block or unblock someone came to.</summary>
+[GenerateSerializer]
 public enum BlockResult
 {
     /// <summary>Blocked or unblocked as asked.</summary>

@@ -5,14 +5,17 @@ namespace BlazorChat.Chat;
 /// end are sent: a person who keeps typing costs the partner no further event. A message from the partner also
 /// ends it, without an event of its own.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record PartnerTyping(long ConversationId, string Partner, bool IsTyping) : ChatEvent;
 
 /// <summary>
 /// The partner's visible tab has shown this chat up to <paramref name="UpToSequence"/>: this user's messages up
 /// to it are seen. 0 when nothing is to be shown (read receipts are off on either side).
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record MessagesSeen(long ConversationId, long UpToSequence) : ChatEvent;
 
+[GenerateSerializer]
 public enum TypingResult
 {
     /// <summary>The partner is shown "is typing…" for <see cref="ChatOptions.TypingTimeout"/> from now.</summary>
@@ -27,6 +30,7 @@ public enum TypingResult
     Disconnected,
 }
 
+[GenerateSerializer]
 public enum SeenResult
 {
     /// <summary>The mark moved on; the partner is told if read receipts are on for both.</summary>

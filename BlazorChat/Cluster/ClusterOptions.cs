@@ -18,13 +18,19 @@ public sealed class ClusterOptions
     /// </summary>
     public string? Redis { get; set; }
 
-    /// <summary>The port silos talk to each other on; each instance on one machine needs its own.</summary>
-    [Range(1, 65535)]
-    public int SiloPort { get; set; } = 11111;
+    /// <summary>
+    /// The port silos talk to each other on; each instance on one machine needs its own. 0 (the default): a free
+    /// loopback port chosen at start, which the silo publishes in the membership table for the others to find.
+    /// </summary>
+    [Range(0, 65535)]
+    public int SiloPort { get; set; }
 
-    /// <summary>The port Orleans clients would connect to; each instance on one machine needs its own.</summary>
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// The port external Orleans clients would connect to. The app's own circuits use the silo inside the process, so
+    /// 0 (the default) opens none; set one only for an outside client.
+    /// </summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; }
 
     /// <summary>The cluster's name: instances with the same Redis and the same name form one cluster.</summary>
     [Required]

@@ -2,6 +2,7 @@ using BlazorChat.Accounts;
 using BlazorChat.Benchmarking;
 using BlazorChat.Calls;
 using BlazorChat.Chat;
+using BlazorChat.Cluster;
 using BlazorChat.Components;
 using BlazorChat.Components.Chat;
 using BlazorChat.Data;
@@ -151,6 +152,9 @@ public static class BlazorChatExtensions
         services.AddSingleton<TabEventBudget>();
         services.AddSingleton<ChatRouter>();
         services.AddScoped<ChatCircuit>();
+
+        // The router runs in an Orleans silo inside this process; with Cluster:Redis, silos of other instances join it.
+        builder.AddChatCluster();
 
         // Blocks: kept in the database, loaded into the router after the accounts (hosted services start in order).
         services.AddSingleton<Blocks.BlockService>();

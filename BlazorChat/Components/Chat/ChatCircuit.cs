@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Claims;
 using BlazorChat.Accounts;
 using BlazorChat.Chat;
+using BlazorChat.Cluster;
 using BlazorChat.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -17,19 +18,19 @@ namespace BlazorChat.Components.Chat;
 /// </summary>
 public sealed class ChatCircuit : CircuitHandler, IDisposable
 {
-    private readonly ChatRouter _router;
+    private readonly ChatSilo _silo;
     private readonly AuthenticationStateProvider _authenticationState;
     private readonly IHttpContextAccessor _httpContext;
     private readonly string? _clientAddress;
     private readonly Lock _lock = new();
-    private readonly List<(ChatConnection Connection, Func<ChatEvent, Task> OnEvent)> _connections = [];
+    private readonly List<(ChatTab Connection, Func<ChatEvent, Task> OnEvent)> _connections = [];
     private (string UserName, string? SessionId)? _owner;
     private bool _browserConnected = true;
     private bool _signedOut;
 
-    public ChatCircuit(ChatRouter router, AuthenticationStateProvider authenticationState, IHttpContextAccessor httpContext)
+    public ChatCircuit(ChatSilo silo, AuthenticationStateProvider authenticationState, IHttpContextAccessor httpContext)
     {
-        _router = router;
+        _silo = silo;
         _authenticationState = authenticationState;
         _httpContext = httpContext;
 
@@ -43,13 +44,13 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
     /// Opens a connection for whoever this circuit is signed in as; nothing the browser sends decides that. Refused
     /// (no connection) when the sign-in has ended, or the user or the tab's address has too many tabs open.
     /// </summary>
-    public async Task<ConnectResult> ConnectAsync(Func<ChatEvent, Task> onEvent)
+    public async Task<JoinResult> ConnectAsync(Func<ChatEvent, Task> onEvent)
     {
         // SessionRevalidatingStateProvider checks the session on every read: a tab of an ended sign-in reads "signed out".
         var state = await _authenticationState.GetAuthenticationStateAsync();
         if (state.User.Identity is not { IsAuthenticated: true, Name: { Length: > 0 } userName })
         {
-            return new ConnectResult(ConnectStatus.SignedOut);
+            return new JoinResult(ConnectStatus.SignedOut);
         }
 
         var sessionId = state.User.FindFirstValue(AccountClaims.SessionId);
@@ -58,12 +59,12 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
             _owner ??= (userName, sessionId);
             if (_signedOut || !IsSignIn(_owner.Value, state.User))
             {
-                return new ConnectResult(ConnectStatus.SignedOut);
+                return new JoinResult(ConnectStatus.SignedOut);
             }
         }
 
-        var result = _router.TryConnect(userName, onEvent, sessionId, _clientAddress);
-        if (result.Connection is not { } connection)
+        var result = await _silo.JoinAsync(userName, onEvent, sessionId, _clientAddress);
+        if (result.Tab is not { } connection)
         {
             return result;
         }
@@ -80,13 +81,13 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
 
         if (!connected)
         {
-            connection.SetReachable(false);
+            await connection.SetReachableAsync(false);
         }
 
         if (signedOut)
         {
             // The sign-in ended while this connection was opening: the sign-out above did not see it.
-            SignOut(connection);
+            await SignOutAsync(connection);
         }
         else
         {
@@ -99,15 +100,23 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
     }
 
     /// <summary>Whether every event posted to this circuit's tabs has been handled. For tests.</summary>
-    internal bool IsIdle
+    internal async Task<bool> IsIdleAsync()
     {
-        get
+        ChatTab[] tabs;
+        lock (_lock)
         {
-            lock (_lock)
+            tabs = [.. _connections.Select(static c => c.Connection)];
+        }
+
+        foreach (var tab in tabs)
+        {
+            if (!await tab.IsIdleAsync())
             {
-                return _connections.TrueForAll(static c => c.Connection.IsIdle);
+                return false;
             }
         }
+
+        return true;
     }
 
     /// <summary>
@@ -137,11 +146,7 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
         return new IPAddress(bytes) + "/64";
     }
 
-    public override Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken)
-    {
-        SetReachable(false);
-        return Task.CompletedTask;
-    }
+    public override Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken) => SetReachableAsync(false);
 
     public override Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
     {
@@ -149,20 +154,22 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
         // the new connection's user: this is that connection's request, with the cookie it came with. A circuit id is
         // all it takes to reconnect, so a connection signed in as someone else (or not at all) must not get the tab:
         // throwing here makes Blazor refuse the reconnect and end the circuit.
-        if (_httpContext.HttpContext?.User is { } user && !IsOwner(user))
-        {
-            CloseAsTakenOver();
-            throw new InvalidOperationException("A tab was reconnected with another sign-in's cookie; its circuit is closed.");
-        }
-
-        SetReachable(true);
-        return Task.CompletedTask;
+        return _httpContext.HttpContext?.User is { } user && !IsOwner(user) ? RefuseTakeOverAsync() : SetReachableAsync(true);
     }
 
-    public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+    private async Task RefuseTakeOverAsync()
     {
-        Dispose();
-        return Task.CompletedTask;
+        await CloseAsTakenOverAsync();
+        throw new InvalidOperationException("A tab was reconnected with another sign-in's cookie; its circuit is closed.");
+    }
+
+    public override async Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        _authenticationState.AuthenticationStateChanged -= OnAuthenticationStateChanged;
+        foreach (var (connection, _) in TakeAll())
+        {
+            await connection.DisposeAsync();
+        }
     }
 
     public void Dispose()
@@ -189,13 +196,13 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
             // sign-in's already when it could see the connection's request. This catches it when it could not.
             if (!IsOwner(state.User))
             {
-                CloseAsTakenOver();
+                await CloseAsTakenOverAsync();
             }
 
             return;
         }
 
-        ChatConnection[] connections;
+        ChatTab[] connections;
         lock (_lock)
         {
             _signedOut = true;
@@ -204,7 +211,7 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
 
         foreach (var connection in connections)
         {
-            SignOut(connection);
+            await SignOutAsync(connection);
         }
     }
 
@@ -224,9 +231,9 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
 
     // The owner's sign-in is still valid (their other tabs stay): only this circuit's tabs are closed, each told it is
     // signed out so that a browser leaves for the sign-in page, and the circuit opens no more.
-    private void CloseAsTakenOver()
+    private async Task CloseAsTakenOverAsync()
     {
-        (ChatConnection Connection, Func<ChatEvent, Task> OnEvent)[] taken;
+        (ChatTab Connection, Func<ChatEvent, Task> OnEvent)[] taken;
         lock (_lock)
         {
             _signedOut = true;
@@ -235,23 +242,20 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
 
         foreach (var (connection, onEvent) in taken)
         {
-            connection.Dispose();
+            await connection.DisposeAsync();
             _ = onEvent(new SignedOut());
         }
     }
 
     // Only the connection's own sign-in: a sign-out without one would end all of the user's sign-ins.
-    private void SignOut(ChatConnection connection)
-    {
-        if (!connection.IsDisposed && connection.SessionId is { } sessionId)
-        {
-            _router.SignOut(connection.UserName, sessionId);
-        }
-    }
+    private Task SignOutAsync(ChatTab connection) =>
+        !connection.IsDisposed && connection.SessionId is { } sessionId
+            ? _silo.SignOutAsync(connection.UserName, sessionId)
+            : Task.CompletedTask;
 
-    private void SetReachable(bool reachable)
+    private async Task SetReachableAsync(bool reachable)
     {
-        ChatConnection[] connections;
+        ChatTab[] connections;
         lock (_lock)
         {
             _browserConnected = reachable;
@@ -260,11 +264,11 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
 
         foreach (var connection in connections)
         {
-            connection.SetReachable(reachable);
+            await connection.SetReachableAsync(reachable);
         }
     }
 
-    private (ChatConnection Connection, Func<ChatEvent, Task> OnEvent)[] TakeAll()
+    private (ChatTab Connection, Func<ChatEvent, Task> OnEvent)[] TakeAll()
     {
         lock (_lock)
         {
@@ -272,9 +276,9 @@ public sealed class ChatCircuit : CircuitHandler, IDisposable
         }
     }
 
-    private (ChatConnection Connection, Func<ChatEvent, Task> OnEvent)[] TakeAllLocked()
+    private (ChatTab Connection, Func<ChatEvent, Task> OnEvent)[] TakeAllLocked()
     {
-        (ChatConnection, Func<ChatEvent, Task>)[] all = [.. _connections];
+        (ChatTab, Func<ChatEvent, Task>)[] all = [.. _connections];
         _connections.Clear();
         return all;
     }
