@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorChat.Data;
 
 /// <summary>
-/// Applies migrations safely even after a crash. EF Core's SQLite migration lock is a row in
+/// Applies migrations safely even after a crash. On PostgreSQL, EF Core's migration lock is held by the migrating
+/// connection's transaction, so the server drops it with a dead process, and concurrent starts wait for one another:
+/// nothing more is needed. EF Core's SQLite migration lock is a row in
 /// __EFMigrationsLock with no timeout: a process killed while holding it leaves the row, and every later
 /// start waits forever. So start-up first takes an OS file lock beside the database (released by the
 /// kernel when a process dies). Whoever holds it is the only one migrating, so any lock row left is stale
@@ -15,6 +17,12 @@ public sealed partial class DatabaseMigrator(IDbContextFactory<BlazorChatDbConte
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!db.Database.IsSqlite())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+
         var path = (db.Database.GetDbConnection() as SqliteConnection)?.DataSource;
         using var startupLock = string.IsNullOrEmpty(path) || path == ":memory:"
             ? null
