@@ -111,7 +111,7 @@ public static class BlazorChatExtensions
         // Keys are rows of the accounts database, so a restart keeps people signed in and a cookie (or antiforgery
         // token) made by one instance is valid on every other. Key files of older versions are imported once.
         services.AddDataProtection().SetApplicationName("BlazorChat").PersistKeysToDbContext<BlazorChatDbContext>();
-        services.AddSingleton<KeyFileImport>();
+        services.AddSingleton<CookieKeys>();
 
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccountOptions>>(new SettingNames<AccountOptions>(AccountOptions.SectionName, new AccountOptionsValidator()));

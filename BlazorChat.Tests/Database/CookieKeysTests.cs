@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorChat.Tests.Database;
 
 /// <summary>Key files of older versions (DataProtection:KeysPath) are copied into the database once, so an upgrade signs nobody out.</summary>
-public sealed class KeyFileImportTests
+public sealed class CookieKeysTests
 {
     [Fact]
     public async Task Start_WithKeyFilesOfAnOlderVersion_UnprotectsWhatTheyProtected()
@@ -32,10 +32,10 @@ public sealed class KeyFileImportTests
         await using var server = new BlazorChatServer();
         var folder = Path.Combine(server.DataDirectory, "keys");
         server.Start();
-        var import = server.Services.GetRequiredService<KeyFileImport>();
+        var keys = server.Services.GetRequiredService<CookieKeys>();
         DataProtectionProvider.Create(new DirectoryInfo(folder), b => b.SetApplicationName("BlazorChat")).CreateProtector("x").Protect("y");
 
-        var imported = await import.ImportAsync(CancellationToken.None);
+        var imported = await keys.ImportKeyFilesAsync(CancellationToken.None);
 
         Assert.Equal(0, imported);
         Assert.NotEmpty(Directory.GetFiles(folder, "*.xml"));
