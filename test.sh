@@ -12,6 +12,8 @@ packages=()
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || packages+=(fonts-noto-color-emoji)
 # The hosting tests run Debian's nginx (not started as a service: each test starts its own on loopback).
 [ -x /usr/sbin/nginx ] || packages+=(nginx)
+# The PostgreSQL provider's tests run Debian's PostgreSQL the same way (initdb in a temp folder, a free loopback port).
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || packages+=(postgresql)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "Installing ${packages[*]} with apt-get…"
   sudo_cmd=()

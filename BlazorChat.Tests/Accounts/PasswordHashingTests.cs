@@ -41,7 +41,7 @@ public sealed class PasswordHashingTests : IDisposable
         var initializer = app.Services.GetServices<IHostedService>().OfType<AccountsInitializer>().Single();
 
         // Act
-        await initializer.StartAsync(CancellationToken.None);
+        await initializer.StartingAsync(CancellationToken.None);
 
         // Assert
         var hasher = app.Services.GetRequiredService<PasswordHasher<UserAccount>>();

@@ -147,7 +147,7 @@ public static class AccountsCommand
             await console.Error.WriteLineAsync(ex.Message);
             return 1;
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
             // Most often the database cannot be opened or written by this user: run the command as the service's user.
             await console.Error.WriteLineAsync($"The database could not be used ({ex.Message}); nothing was changed. Run the command as the app's user, with its settings.");

@@ -1,14 +1,22 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorChat.Data;
 
-public sealed class BlazorChatDbContext(DbContextOptions<BlazorChatDbContext> options) : DbContext(options)
+/// <summary>
+/// Accounts, sign-in sessions, blocks and the cookie keys. This type is the SQLite context (its migrations are in
+/// Data/Migrations); <see cref="PostgresDbContext"/> is the same model with PostgreSQL's migrations.
+/// </summary>
+public class BlazorChatDbContext(DbContextOptions<BlazorChatDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
     public DbSet<SignInSession> Sessions => Set<SignInSession>();
 
     public DbSet<UserBlock> Blocks => Set<UserBlock>();
+
+    /// <summary>ASP.NET Core's data-protection keys (cookies, antiforgery), shared by every instance on this database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

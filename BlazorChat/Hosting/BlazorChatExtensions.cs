@@ -12,8 +12,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Data.Sqlite;
@@ -69,7 +67,7 @@ public static class BlazorChatExtensions
             config.SnackbarConfiguration.ShowCloseIcon = true;
         });
 
-        // Accounts: cookie sign-in, SQLite through a context factory (never a DbContext in a singleton).
+        // Accounts: cookie sign-in, the database through a context factory (never a DbContext in a singleton).
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -93,23 +91,28 @@ public static class BlazorChatExtensions
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
 
-        // Read when first needed, so configuration layered on late (tests, hosts) is honoured.
-        services.AddDbContextFactory<BlazorChatDbContext>((sp, options) =>
+        // SQLite by default; PostgreSQL (Database:Provider) when several instances share the accounts. Read when first
+        // needed, so configuration layered on late (tests, hosts) is honoured.
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>>(sp => new DatabaseOptionsValidator(sp.GetRequiredService<IConfiguration>()));
+        services.AddDbContextFactory<BlazorChatDbContext, BlazorChatDbContextFactory>((sp, options) =>
         {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            var environment = sp.GetRequiredService<IHostEnvironment>();
-            options.UseSqlite(ResolveConnectionString(
-                configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString, environment.ContentRootPath));
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName);
+            if (sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres)
+            {
+                options.UseNpgsql(connectionString);
+            }
+            else
+            {
+                options.UseSqlite(ResolveConnectionString(
+                    connectionString ?? DefaultConnectionString, sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+            }
         });
 
-        // Keys persist, so a restart keeps people signed in and antiforgery tokens valid.
-        services.AddDataProtection().SetApplicationName("BlazorChat");
-        services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, IHostEnvironment, ILoggerFactory>(
-            (options, configuration, environment, loggers) =>
-            {
-                var keys = Path.GetFullPath(Path.Combine(environment.ContentRootPath, configuration["DataProtection:KeysPath"] ?? "App_Data/keys"));
-                options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(keys), loggers);
-            });
+        // Keys are rows of the accounts database, so a restart keeps people signed in and a cookie (or antiforgery
+        // token) made by one instance is valid on every other. Key files of older versions are imported once.
+        services.AddDataProtection().SetApplicationName("BlazorChat").PersistKeysToDbContext<BlazorChatDbContext>();
+        services.AddSingleton<CookieKeys>();
 
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccountOptions>>(new SettingNames<AccountOptions>(AccountOptions.SectionName, new AccountOptionsValidator()));
