@@ -20,10 +20,19 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
+    private readonly string? _configFile;
     private Process? _process;
 
     public RedisServer()
+        : this(configFile: null)
     {
+    }
+
+    /// <param name="configFile">A redis.conf to start from (deploy/redis-blazorchat.conf): its own persistence settings
+    /// count; the address, port, folder, pid file and log given here override its own.</param>
+    public RedisServer(string? configFile)
+    {
+        _configFile = configFile;
         Port = FreePort();
         Folder = Directory.CreateTempSubdirectory("blazorchat-redis-").FullName;
     }
@@ -78,8 +87,6 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
                 "--bind", "127.0.0.1",
                 "--port", Port.ToString(CultureInfo.InvariantCulture),
                 "--protected-mode", "yes",
-                "--save", "",
-                "--appendonly", "no",
                 "--daemonize", "no",
                 "--dir", Folder,
                 "--pidfile", PidFile,
@@ -89,6 +96,18 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (_configFile is not null)
+        {
+            start.ArgumentList.Insert(0, _configFile);
+        }
+        else
+        {
+            foreach (var argument in (string[])["--save", "", "--appendonly", "no"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
         process.OutputDataReceived += static (_, _) => { };
         process.ErrorDataReceived += static (_, _) => { };
