@@ -12,6 +12,8 @@ packages=()
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || packages+=(fonts-noto-color-emoji)
 # The hosting tests run Debian's nginx (not started as a service: each test starts its own on loopback).
 [ -x /usr/sbin/nginx ] || packages+=(nginx)
+# The cluster tests run Debian's redis-server the same way (BlazorChat.Tests/Cluster/RedisServer.cs), never the apt service.
+[ -x /usr/bin/redis-server ] || packages+=(redis-server)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "Installing ${packages[*]} with apt-get…"
   sudo_cmd=()
