@@ -28,14 +28,16 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    /// <param name="configFile">A redis.conf to start from (deploy/redis-blazorchat.conf): its own persistence settings
-    /// count; the address, port, folder, pid file and log given here override its own.</param>
-    public RedisServer(string? configFile)
+    private RedisServer(string? configFile)
     {
         _configFile = configFile;
         Port = FreePort();
         Folder = Directory.CreateTempSubdirectory("blazorchat-redis-").FullName;
     }
+
+    /// <summary>A server not yet started that runs from <paramref name="configFile"/> (deploy/redis-blazorchat.conf): its
+    /// own persistence settings count; the address, port, folder, pid file and log given here override its own.</summary>
+    public static RedisServer FromConfigFile(string configFile) => new(configFile);
 
     /// <summary>redis-server from Debian (./test.sh installs it), or BLAZORCHAT_REDIS_SERVER.</summary>
     public static string ServerPath => Environment.GetEnvironmentVariable("BLAZORCHAT_REDIS_SERVER") is { Length: > 0 } path ? path : DefaultServerPath;
@@ -238,4 +240,14 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>
+/// One redis-server shared by the test classes marked <c>[Collection(RedisCollection.Name)]</c> (they then run one at a
+/// time). A test that stops or kills it must start it again before it ends.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class RedisCollection : ICollectionFixture<RedisServer>
+{
+    public const string Name = "Redis";
 }

@@ -105,7 +105,7 @@ public sealed class SeveralInstancesTests
     [Fact]
     public async Task RedisConfig_RunsOnDebiansRedis_WithoutPersistenceAndWithoutEviction()
     {
-        await using var redis = new RedisServer(RedisConfig);
+        await using var redis = RedisServer.FromConfigFile(RedisConfig);
         await redis.StartAsync();
         await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true");
         var server = connection.GetServer(redis.ConnectionString);
