@@ -12,6 +12,8 @@ public sealed class ClusterSettingsTests
     [InlineData("Cluster:Redis", "127.0.0.1:6379,password=s3cret,nosuchoption=1")]
     [InlineData("Cluster:Redis", "127.0.0.1:6379,password=s3cret,connectTimeout=soon")]
     [InlineData("Cluster:Redis", "password=s3cret")]
+    [InlineData("Cluster:Redis", "127.0.0.1:notaport,password=s3cret")]
+    [InlineData("Cluster:Redis", " , ")]
     [InlineData("Cluster:SiloPort", "30000")]
     [InlineData("Cluster:SiloPort", "0")]
     [InlineData("Cluster:GatewayPort", "65536")]
