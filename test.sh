@@ -14,6 +14,8 @@ dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || packages+=(fonts-noto-color-em
 [ -x /usr/sbin/nginx ] || packages+=(nginx)
 # The PostgreSQL provider's tests run Debian's PostgreSQL the same way (initdb in a temp folder, a free loopback port).
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || packages+=(postgresql)
+# The cluster tests run Debian's redis-server the same way (BlazorChat.Tests/Cluster/RedisServer.cs), never the apt service.
+[ -x /usr/bin/redis-server ] || packages+=(redis-server)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "Installing ${packages[*]} with apt-get…"
   sudo_cmd=()

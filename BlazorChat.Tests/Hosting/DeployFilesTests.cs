@@ -29,7 +29,8 @@ public sealed class DeployFilesTests
     [Fact]
     public void NginxSite_UpgradesWebSocketsByTheMapAndAllowsFileSizedBodies()
     {
-        var site = File.ReadAllText(NginxProxy.ShippedSite);
+        // The site and the proxying it includes, as nginx reads them.
+        var site = File.ReadAllText(NginxProxy.ShippedSite) + File.ReadAllText(NginxProxy.ShippedSnippet);
 
         Assert.Contains("map $http_upgrade $connection_upgrade", site, StringComparison.Ordinal);
         Assert.Contains("proxy_set_header Connection        $connection_upgrade;", site, StringComparison.Ordinal);
@@ -69,8 +70,8 @@ public sealed class DeployFilesTests
         Assert.DoesNotContain(unit, l => l.StartsWith("MemoryDenyWriteExecute", StringComparison.Ordinal));
     }
 
-    /// <summary>systemd-analyze verify on a copy named blazorchat.service, with ExecStart's dotnet where this machine has it.</summary>
-    private static async Task<(int ExitCode, string Output)> VerifyAsync(string unitText)
+    /// <summary>systemd-analyze verify on a copy named <paramref name="unitName"/>, with ExecStart's dotnet where this machine has it.</summary>
+    internal static async Task<(int ExitCode, string Output)> VerifyAsync(string unitText, string unitName = "blazorchat.service")
     {
         const string Analyze = "/usr/bin/systemd-analyze";
         Assert.True(File.Exists(Analyze), $"{Analyze} is missing (Debian's systemd package).");
@@ -78,7 +79,7 @@ public sealed class DeployFilesTests
         var folder = Directory.CreateTempSubdirectory("blazorchat-unit-").FullName;
         try
         {
-            var path = Path.Combine(folder, "blazorchat.service");
+            var path = Path.Combine(folder, unitName);
             await File.WriteAllTextAsync(path, unitText.Replace("ExecStart=/usr/bin/dotnet", "ExecStart=" + dotnet, StringComparison.Ordinal));
             var start = new ProcessStartInfo(Analyze, ["verify", path]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             using var process = Process.Start(start)!;

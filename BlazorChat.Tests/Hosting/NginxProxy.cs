@@ -6,15 +6,17 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace BlazorChat.Tests.Hosting;
 
 /// <summary>
-/// Debian's nginx running the shipped site (deploy/nginx-blazorchat.conf) on loopback: the same file with only the
-/// certificate paths, the listen ports and the app's address replaced. Its own prefix, pid file and logs in a temporary
-/// folder; a certificate made here; stopped by its pid.
+/// Debian's nginx running a shipped site (deploy/nginx-blazorchat.conf, or nginx-blazorchat-instances.conf for several
+/// instances) and the snippet both include (nginx-blazorchat-proxy.conf) on loopback: the same files with only the
+/// certificate paths, the listen ports, the apps' addresses and the snippet's path replaced. Its own prefix, pid file
+/// and logs in a temporary folder; a certificate made here; stopped by its pid.
 /// </summary>
-public sealed class NginxProxy : IAsyncDisposable
+public sealed partial class NginxProxy : IAsyncDisposable
 {
     public const string NginxPath = "/usr/sbin/nginx";
 
@@ -53,8 +55,23 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public static string ShippedSite => Path.Combine(RepositoryRoot, "deploy", "nginx-blazorchat.conf");
 
+    /// <summary>The site for several instances: an ip_hash upstream.</summary>
+    public static string ShippedInstancesSite => Path.Combine(RepositoryRoot, "deploy", "nginx-blazorchat-instances.conf");
+
+    /// <summary>The proxying both sites include.</summary>
+    public static string ShippedSnippet => Path.Combine(RepositoryRoot, "deploy", "nginx-blazorchat-proxy.conf");
+
+    private const string SnippetInclude = "include /etc/nginx/snippets/blazorchat-proxy.conf;";
+
     /// <summary>Writes a folder nginx can run from: nginx.conf including the site with the given replacements, and a certificate.</summary>
-    public static (string Folder, string ConfigPath, X509Certificate2 Certificate) Prepare(int httpPort, int httpsPort, int appPort)
+    public static (string Folder, string ConfigPath, X509Certificate2 Certificate) Prepare(int httpPort, int httpsPort, int appPort) =>
+        Prepare(ShippedSite, httpPort, httpsPort, [appPort]);
+
+    /// <summary>
+    /// As above for <paramref name="sitePath"/>, whose upstream's servers become <paramref name="appPorts"/> on loopback,
+    /// in order (the site must list as many).
+    /// </summary>
+    public static (string Folder, string ConfigPath, X509Certificate2 Certificate) Prepare(string sitePath, int httpPort, int httpsPort, IReadOnlyList<int> appPorts)
     {
         var folder = Directory.CreateTempSubdirectory("blazorchat-nginx-").FullName;
         Directory.CreateDirectory(Path.Combine(folder, "logs"));
@@ -68,16 +85,20 @@ public sealed class NginxProxy : IAsyncDisposable
             File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
         }
 
-        var site = File.ReadAllText(ShippedSite)
+        var upstreams = UpstreamServer().Matches(File.ReadAllText(sitePath)).Count;
+        Assert.True(upstreams == appPorts.Count, $"{sitePath} lists {upstreams} upstream servers, the test gives {appPorts.Count}.");
+        var next = 0;
+        var site = UpstreamServer().Replace(File.ReadAllText(sitePath), _ => string.Create(CultureInfo.InvariantCulture, $"server 127.0.0.1:{appPorts[next++]}"))
             .Replace("/etc/letsencrypt/live/chat.example.com/fullchain.pem", certPath, StringComparison.Ordinal)
             .Replace("/etc/letsencrypt/live/chat.example.com/privkey.pem", keyPath, StringComparison.Ordinal)
-            .Replace("server 127.0.0.1:5000;", $"server 127.0.0.1:{appPort};", StringComparison.Ordinal)
+            .Replace(SnippetInclude, $"include {folder}/blazorchat-proxy.conf;", StringComparison.Ordinal)
             .Replace("listen 80;", $"listen 127.0.0.1:{httpPort};", StringComparison.Ordinal)
             .Replace("listen 443 ssl http2;", $"listen 127.0.0.1:{httpsPort} ssl http2;", StringComparison.Ordinal)
             .Replace("listen [::]:80;", "", StringComparison.Ordinal)
             .Replace("listen [::]:443 ssl http2;", "", StringComparison.Ordinal)
             .Replace("root /var/www/letsencrypt;", $"root {folder};", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(folder, "site.conf"), site);
+        File.Copy(ShippedSnippet, Path.Combine(folder, "blazorchat-proxy.conf"));
         var config = Path.Combine(folder, "nginx.conf");
         File.WriteAllText(config, $$"""
             daemon off;
@@ -111,12 +132,15 @@ public sealed class NginxProxy : IAsyncDisposable
         return (process.ExitCode, output);
     }
 
-    /// <summary>Starts nginx in front of the app at <paramref name="appPort"/> and waits until it accepts connections.</summary>
-    public static async Task<NginxProxy> StartAsync(int appPort)
+    /// <summary>Starts nginx with the single-instance site in front of the app at <paramref name="appPort"/> and waits until it accepts connections.</summary>
+    public static Task<NginxProxy> StartAsync(int appPort) => StartAsync(ShippedSite, [appPort]);
+
+    /// <summary>Starts nginx with <paramref name="sitePath"/> in front of the apps at <paramref name="appPorts"/> and waits until it accepts connections.</summary>
+    public static async Task<NginxProxy> StartAsync(string sitePath, IReadOnlyList<int> appPorts)
     {
         Assert.True(File.Exists(NginxPath), $"{NginxPath} is missing: ./test.sh installs Debian's nginx (apt-get install nginx-light).");
         var (httpPort, httpsPort) = (FreePort(), FreePort());
-        var (folder, config, certificate) = Prepare(httpPort, httpsPort, appPort);
+        var (folder, config, certificate) = Prepare(sitePath, httpPort, httpsPort, appPorts);
         var start = new ProcessStartInfo(NginxPath, ["-p", folder, "-c", config])
         {
             RedirectStandardError = true,
@@ -217,6 +241,10 @@ public sealed class NginxProxy : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>A server line of the site's upstream ("server 127.0.0.1:5080"), its parameters left as they are.</summary>
+    [GeneratedRegex(@"(?m)(?<=^\s*)server 127\.0\.0\.1:\d+")]
+    private static partial Regex UpstreamServer();
 
     private static X509Certificate2 CreateCertificate()
     {

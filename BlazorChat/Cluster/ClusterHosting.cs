@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using OrleansClusterOptions = Orleans.Configuration.ClusterOptions;
 
@@ -17,10 +16,8 @@ public static class ClusterHosting
 
     public static WebApplicationBuilder AddChatCluster(this WebApplicationBuilder builder)
     {
+        // The Cluster section itself is bound and checked by Hosting.ClusterSettings.
         var services = builder.Services;
-        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ClusterOptions>>(
-            new Hosting.SettingNames<ClusterOptions>(ClusterOptions.SectionName, new ClusterOptionsValidator()));
         services.AddSingleton<RouterEngines>();
         services.AddSingleton<ChatSilo>();
 

@@ -144,6 +144,9 @@ public static class BlazorChatExtensions
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>((host, hosting) =>
             host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
         services.AddProxyHeaders();
+
+        // Several instances: Cluster:* (Redis, the silo's ports), checked at start; /readyz also checks Redis when set.
+        services.AddClusterSettings();
         services.AddHealthEndpoints();
         services.AddMetricsEndpoint();
 

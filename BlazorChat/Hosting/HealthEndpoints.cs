@@ -1,3 +1,4 @@
+using BlazorChat.Cluster;
 using BlazorChat.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +8,10 @@ namespace BlazorChat.Hosting;
 
 /// <summary>
 /// For the proxy and the service manager: <c>/healthz</c> answers while the process serves requests (it checks
-/// nothing else), <c>/readyz</c> also checks that the database answers and has every migration applied. Both answer
-/// only Healthy / Unhealthy: no names, no counts, no exception text. No rate limit applies to them (limits are
-/// attached to the sign-in page and the live connection only), so a monitor polling every few seconds is fine.
+/// nothing else), <c>/readyz</c> also checks that the database answers and has every migration applied, and with
+/// <c>Cluster:Redis</c> set that Redis answers (<see cref="RedisReadyCheck"/>). Both answer only Healthy / Unhealthy:
+/// no names, no counts, no exception text. No rate limit applies to them (limits are attached to the sign-in page and
+/// the live connection only), so a monitor polling every few seconds is fine.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -21,6 +23,7 @@ public static class HealthEndpoints
     {
         services.AddSingleton<DatabaseReadyCheck>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        services.AddRedisReadyCheck(ReadyTag);
         return services;
     }
 
